@@ -1,0 +1,43 @@
+"""Reading a quiz's answers out of a posted form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from classroom.content import Quiz
+from classroom.questions import InvalidAnswer, Question, question_type
+
+CONFIDENCE_LEVELS = {1: "Guessing", 2: "Fairly sure", 3: "Very sure"}
+
+
+def read_question(question: Question, form: MultiDict) -> tuple[Any, int | None]:
+    """The answer and confidence posted for one question; raises InvalidAnswer."""
+    answer = question_type(question.type).read_form(question, form)
+    confidence = None
+    raw = form.get(f"c-{question.id}")
+    if question.confidence and raw:
+        if not raw.isdigit() or int(raw) not in CONFIDENCE_LEVELS:
+            raise InvalidAnswer(f'confidence for question "{question.id}" must be 1, 2 or 3')
+        confidence = int(raw)
+    return answer, confidence
+
+
+def read_quiz(quiz: Quiz, form: MultiDict) -> tuple[dict[str, tuple[Any, int | None]],
+                                                     list[str]]:
+    """Every question's posted answer (None where blank), and what was wrong."""
+    posted: dict[str, tuple[Any, int | None]] = {}
+    errors: list[str] = []
+    for question in quiz.questions:
+        try:
+            posted[question.id] = read_question(question, form)
+        except InvalidAnswer as error:
+            errors.append(str(error))
+    return posted, errors
+
+
+def as_form_values(posted: dict[str, tuple[Any, int | None]]) -> dict[str, dict[str, Any]]:
+    """Posted answers in the shape of saved responses, to show them again."""
+    return {qid: {"answer": answer, "confidence": confidence, "score": None}
+            for qid, (answer, confidence) in posted.items() if answer is not None}

@@ -1,0 +1,103 @@
+"""The `classroom` command: serve, check content, manage classes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from classroom.content import load_catalogue
+
+
+def _create_app() -> Flask:
+    from classroom import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main() -> None:
+    """Run and manage a classroom server."""
+
+
+def init_app(app: Flask) -> None:
+    for command in (check, create_class, serve, init_db):
+        app.cli.add_command(command)
+
+
+def _check(lessons_dir: Path, quizzes_dir: Path) -> int:
+    catalogue = load_catalogue(lessons_dir, quizzes_dir)
+    for problem in catalogue.problems:
+        click.echo(str(problem), err=True)
+    if catalogue.problems:
+        click.echo(f"{len(catalogue.problems)} problem(s) found.", err=True)
+        return 1
+    questions = sum(len(q.questions) for q in catalogue.quizzes.values())
+    click.echo(f"ok: {len(catalogue.lessons)} lessons, {len(catalogue.quizzes)} quizzes, "
+               f"{questions} questions")
+    return 0
+
+
+@click.command("check")
+@click.option("--lessons", "lessons_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Lessons folder (default: the app's).")
+@click.option("--quizzes", "quizzes_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Quizzes folder (default: the app's).")
+@with_appcontext
+def check(lessons_dir: Path | None, quizzes_dir: Path | None) -> None:
+    """Validate every lesson and quiz; print each problem as path:line: message."""
+    status = _check(lessons_dir or Path(current_app.config["LESSONS_DIR"]),
+                    quizzes_dir or Path(current_app.config["QUIZZES_DIR"]))
+    sys.exit(status)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database if needed and apply pending migrations (safe to re-run)."""
+    from classroom.migrations import migrate
+
+    migrate(current_app.config["DATABASE"])
+    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+
+
+@click.command("create-class")
+@click.argument("name")
+@with_appcontext
+def create_class(name: str) -> None:
+    """Create a class; its join code is the last line printed."""
+    from classroom.db import get_db
+    from classroom.store import classes
+
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise click.BadParameter("a class name is 1 to 80 characters", param_hint="NAME")
+    created = classes.create_class(get_db(), name)
+    click.echo(f"Created class “{created['name']}”. Students join with this code:")
+    click.echo(created["join_code"])
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker process.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
+              help="Worker processes.")
+@click.option("--demo", is_flag=True, help="Create a demo class if there is none, and print "
+              "its join code.")
+@click.option("--debug", is_flag=True, help="Flask's development server with reloading "
+              "(never for real use).")
+@with_appcontext
+def serve(host: str, port: int, threads: int, workers: int, demo: bool, debug: bool) -> None:
+    """Serve the app with a production WSGI server."""
+    from classroom import server
+
+    server.announce(current_app, host, port, demo=demo)
+    if debug:
+        current_app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    server.run(host=host, port=port, threads=threads, workers=workers)

@@ -1,0 +1,176 @@
+"""Load a lesson: TOML front matter, then the article, notes and glossary."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from classroom.content.markdown import render_inline, render_markdown
+from classroom.content.model import GlossaryEntry, Lesson, Paragraph, Problem, Sentence
+from classroom.content.sentences import split_sentences
+
+SECTIONS = ("Article", "Teaching notes", "Glossary")
+_FENCE = "+++"
+_HEADING = re.compile(r"^##\s+(.+?)\s*$")
+
+
+class LessonError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def parse_lesson(path: Path, label: str | None = None) -> Lesson:
+    """Parse and validate one lesson file; raise LessonError listing every problem."""
+    label = label or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LessonError([Problem(label, 1, f"cannot read the file: {error}")]) from error
+    lines = text.splitlines()
+    problems: list[Problem] = []
+    meta, body_start = _front_matter(lines, label, problems)
+    sections = _sections(lines, body_start, label, problems)
+    if problems:
+        raise LessonError(problems)
+
+    def field(key: str, required: bool = True) -> str:
+        value = meta.get(key, "")
+        if not isinstance(value, str) or (required and not value.strip()):
+            problems.append(Problem(label, _meta_line(lines, key), f"{key} must be a "
+                                    "non-empty string in the front matter"))
+            return ""
+        return value.strip()
+
+    if meta.get("format") != 1:
+        problems.append(Problem(label, _meta_line(lines, "format"), "format must be 1"))
+    date = meta.get("date")
+    if not isinstance(date, datetime.date):
+        problems.append(Problem(label, _meta_line(lines, "date"),
+                                "date must be a TOML date such as 2020-07-20"))
+    lesson = Lesson(
+        slug=path.stem,
+        title=field("title"),
+        headline=field("headline"),
+        byline=field("byline"),
+        source=field("source"),
+        author=field("author"),
+        date=date if isinstance(date, datetime.date) else datetime.date.min,
+        url=field("url", required=False),
+        licence=field("licence"),
+        summary=field("summary"),
+        paragraphs=_paragraphs(sections.get("Article", ("", 0))[0]),
+        notes_html=render_markdown(sections.get("Teaching notes", ("", 0))[0]),
+        glossary=_glossary(*sections.get("Glossary", ("", 0)), label, problems),
+        path=label,
+    )
+    if not lesson.paragraphs:
+        problems.append(Problem(label, sections.get("Article", ("", body_start))[1],
+                                "the Article section has no paragraphs"))
+    if problems:
+        raise LessonError(problems)
+    return lesson
+
+
+def _front_matter(lines: list[str], label: str,
+                  problems: list[Problem]) -> tuple[dict[str, Any], int]:
+    if not lines or lines[0].strip() != _FENCE:
+        problems.append(Problem(label, 1, f"a lesson starts with front matter between {_FENCE} "
+                                "lines"))
+        return {}, 0
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == _FENCE)
+    except StopIteration:
+        problems.append(Problem(label, 1, f"the front matter has no closing {_FENCE} line"))
+        return {}, 0
+    try:
+        meta = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(error)
+        problems.append(Problem(label, line + 1 if line else 1,
+                                f"front matter is not valid TOML: {_toml_message(error)}"))
+        return {}, end + 1
+    return meta, end + 1
+
+
+def _sections(lines: list[str], start: int, label: str,
+              problems: list[Problem]) -> dict[str, tuple[str, int]]:
+    """Map each `## Heading` to its text and the line its text starts on."""
+    found: dict[str, tuple[list[str], int]] = {}
+    current: str | None = None
+    for index in range(start, len(lines)):
+        heading = _HEADING.match(lines[index])
+        if heading:
+            current = heading.group(1)
+            if current not in SECTIONS:
+                problems.append(Problem(label, index + 1, f'unknown section "{current}"; '
+                                        f"expected one of: {', '.join(SECTIONS)}"))
+            elif current in found:
+                problems.append(Problem(label, index + 1, f'section "{current}" appears twice'))
+            found[current] = ([], index + 2)
+        elif current is not None:
+            found[current][0].append(lines[index])
+        elif lines[index].strip():
+            problems.append(Problem(label, index + 1, "text before the first ## section"))
+    for name in SECTIONS:
+        if name not in found and name != "Glossary":
+            problems.append(Problem(label, start or 1, f'missing section "## {name}"'))
+    return {name: ("\n".join(body), line) for name, (body, line) in found.items()}
+
+
+def _paragraphs(text: str) -> tuple[Paragraph, ...]:
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    paragraphs = []
+    for p_number, block in enumerate(blocks, start=1):
+        sentences = tuple(
+            Sentence(f"p{p_number}s{s_number}", p_number, s_number, sentence,
+                     render_inline(sentence))
+            for s_number, sentence in enumerate(split_sentences(block), start=1)
+        )
+        paragraphs.append(Paragraph(p_number, sentences))
+    return tuple(paragraphs)
+
+
+def _glossary(text: str, first_line: int, label: str,
+              problems: list[Problem]) -> tuple[GlossaryEntry, ...]:
+    entries = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        term = lines[index].strip()
+        if not term:
+            index += 1
+            continue
+        definition = []
+        index += 1
+        while index < len(lines) and lines[index].startswith(":"):
+            definition.append(lines[index][1:].strip())
+            index += 1
+        if not definition:
+            problems.append(Problem(label, first_line + index - 1,
+                                    f'glossary term "{term}" has no ": definition" line after it'))
+            continue
+        entries.append(GlossaryEntry(term, render_inline(" ".join(definition))))
+    return tuple(entries)
+
+
+def _meta_line(lines: list[str], key: str) -> int:
+    for number, line in enumerate(lines, start=1):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return 1
+
+
+def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
+    lineno = getattr(error, "lineno", None)
+    if lineno:
+        return int(lineno)
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else None
+
+
+def _toml_message(error: tomllib.TOMLDecodeError) -> str:
+    return getattr(error, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(error))

@@ -1,0 +1,108 @@
+"""The content model: what a lesson and a quiz are once loaded."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from classroom.questions.base import Question
+
+SKILLS = {
+    "sourcing": "Sourcing",
+    "denial-rhetoric": "Denial rhetoric",
+    "evidence-evaluation": "Evidence evaluation",
+}
+FEEDBACK_MODES = {
+    "after_each": "after each answer",
+    "after_submit": "after submitting",
+    "after_close": "after the quiz closes",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file, printed as `path:line: message`."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line or 1}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str  # "p4s2": paragraph 4, sentence 2
+    paragraph: int
+    number: int
+    text: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    definition_html: Markup
+
+    @property
+    def anchor(self) -> str:
+        return "term-" + "-".join(self.term.lower().split())
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str
+    headline: str
+    byline: str
+    source: str
+    author: str
+    date: datetime.date
+    url: str
+    licence: str
+    summary: str
+    paragraphs: tuple[Paragraph, ...]
+    notes_html: Markup
+    glossary: tuple[GlossaryEntry, ...]
+    path: str
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for p in self.paragraphs for s in p.sentences)
+
+    def sentence(self, sentence_id: str) -> Sentence | None:
+        return next((s for s in self.sentences if s.id == sentence_id), None)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    slug: str
+    title: str
+    lesson: str
+    skill: str
+    intro_html: Markup
+    attempts: int  # 0: unlimited
+    feedback: str
+    questions: tuple[Question, ...]
+    version: str
+    path: str
+    # What the version hashes: the parsed file and the sentences it points at.
+    snapshot: str = field(repr=False, compare=False)
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(q.points for q in self.questions))
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)

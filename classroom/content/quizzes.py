@@ -1,0 +1,198 @@
+"""Load a quiz file: validate it question by question and give it a version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from classroom.content.lessons import _toml_error_line, _toml_message
+from classroom.content.markdown import render_markdown
+from classroom.content.model import FEEDBACK_MODES, SKILLS, Lesson, Problem, Quiz
+from classroom.questions.base import ID_PATTERN, ParseContext, Question, registered_types
+
+FORMAT = 1
+QUIZ_KEYS = {"format", "slug", "title", "lesson", "skill", "intro", "settings", "questions"}
+QUESTION_KEYS = {"id", "type", "skill", "prompt", "points", "explanation", "sentences",
+                 "confidence"}
+_QUESTION_HEADER = re.compile(r"^\s*\[\[\s*questions\s*\]\]")
+
+
+class QuizError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class SentenceTable:
+    """The sentences a quiz version was checked against, kept with its snapshot."""
+
+    slug: str
+    sentences: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    id: str
+    text: str
+
+
+def parse_quiz(path: Path, lessons: Mapping[str, Lesson], label: str | None = None) -> Quiz:
+    """Parse and validate one quiz file; raise QuizError listing every problem."""
+    label = label or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(error)
+        raise QuizError([Problem(label, line, f"not valid TOML: {_toml_message(error)}")]) \
+            from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuizError([Problem(label, 1, f"cannot read the file: {error}")]) from error
+    lesson = lessons.get(raw.get("lesson", "")) if isinstance(raw.get("lesson"), str) else None
+    return build_quiz(raw, text.splitlines(), label, path.stem, lesson,
+                      lesson_known=lesson is not None)
+
+
+def quiz_from_snapshot(snapshot: str, label: str) -> Quiz:
+    """Rebuild the quiz exactly as it was when an attempt was taken on it."""
+    data = json.loads(snapshot)
+    table = SentenceTable(data["lesson"], tuple(
+        _Sentence(sid, text) for sid, text in data["sentences"].items()))
+    return build_quiz(data["quiz"], [], label, data["quiz"].get("slug", ""), table,
+                      lesson_known=True)
+
+
+def build_quiz(raw: dict[str, Any], lines: list[str], label: str, expected_slug: str,
+               lesson: Any, lesson_known: bool) -> Quiz:
+    problems: list[Problem] = []
+
+    def line_of(key: str) -> int:
+        for number, content in enumerate(lines, start=1):
+            if re.match(rf"^\s*{re.escape(key)}\s*=", content):
+                return number
+            if _QUESTION_HEADER.match(content):
+                break
+        return 1
+
+    def problem(message: str, key: str | None = None) -> None:
+        problems.append(Problem(label, line_of(key) if key else 1, message))
+
+    if raw.get("format") != FORMAT:
+        problem(f"format must be {FORMAT}", "format")
+    for key in sorted(set(raw) - QUIZ_KEYS):
+        problem(f'unknown key "{key}"', key)
+    slug = raw.get("slug")
+    if slug != expected_slug:
+        problem(f'slug must be "{expected_slug}", the file name without .toml', "slug")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problem("title must be a non-empty string", "title")
+    if not lesson_known:
+        problem(f'lesson "{raw.get("lesson")}" is not a lesson in lessons/', "lesson")
+    if raw.get("skill") not in SKILLS:
+        problem(f"skill must be one of: {', '.join(SKILLS)}", "skill")
+    settings = raw.get("settings", {})
+    attempts, feedback = _settings(settings if isinstance(settings, dict) else {}, problem)
+
+    questions = _questions(raw.get("questions"), lines, label, lesson, problems)
+    if problems:
+        raise QuizError(problems)
+    sentences = {s.id: s.text for s in lesson.sentences} if lesson else {}
+    snapshot = json.dumps({"quiz": raw, "lesson": raw["lesson"], "sentences": sentences},
+                          sort_keys=True, ensure_ascii=False, default=str)
+    return Quiz(
+        slug=slug,
+        title=title.strip(),
+        lesson=raw["lesson"],
+        skill=raw["skill"],
+        intro_html=render_markdown(raw.get("intro", "") or ""),
+        attempts=attempts,
+        feedback=feedback,
+        questions=tuple(questions),
+        version=hashlib.sha256(snapshot.encode()).hexdigest()[:12],
+        path=label,
+        snapshot=snapshot,
+    )
+
+
+def _settings(settings: dict[str, Any], problem: Any) -> tuple[int, str]:
+    attempts = settings.get("attempts", 1)
+    if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
+        problem("settings.attempts must be a whole number, 0 for unlimited", "attempts")
+        attempts = 1
+    feedback = settings.get("feedback", "after_submit")
+    if feedback not in FEEDBACK_MODES:
+        problem(f"settings.feedback must be one of: {', '.join(FEEDBACK_MODES)}", "feedback")
+        feedback = "after_submit"
+    return attempts, feedback
+
+
+def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
+               problems: list[Problem]) -> list[Question]:
+    if not isinstance(entries, list) or not entries:
+        problems.append(Problem(label, 1, "a quiz needs at least one [[questions]] table"))
+        return []
+    headers = [n for n, content in enumerate(lines, start=1) if _QUESTION_HEADER.match(content)]
+    types = registered_types()
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(entries):
+        start = headers[index] if index < len(headers) else 0
+        end = headers[index + 1] - 1 if index + 1 < len(headers) else len(lines)
+        qid = raw.get("id") if isinstance(raw.get("id"), str) else ""
+        ctx = ParseContext(label, lines, start, end, qid or f"#{index + 1}", lesson)
+        if not ID_PATTERN.match(qid):
+            ctx.problem("id must be lower-case letters, digits and -", ctx.key_line("id"))
+        elif qid in seen:
+            ctx.problem(f'duplicate question id "{qid}"', ctx.key_line("id"))
+        seen.add(qid)
+        kind = types.get(raw.get("type", ""))
+        if kind is None:
+            ctx.problem(f'unknown type "{raw.get("type")}"; expected one of: '
+                        f"{', '.join(types)}", ctx.key_line("type"))
+            problems.extend(ctx.problems)
+            continue
+        allowed = QUESTION_KEYS | set(getattr(kind, "keys", ()))
+        for key in sorted(set(raw) - allowed):
+            ctx.problem(f'unknown key "{key}" for a {kind.name} question', ctx.key_line(key))
+        question = kind.parse(raw, _common(raw, ctx), ctx)
+        problems.extend(ctx.problems)
+        questions.append(question)
+    return questions
+
+
+def _common(raw: dict[str, Any], ctx: ParseContext) -> dict[str, Any]:
+    """The fields every question has, validated."""
+    skill = raw.get("skill")
+    if skill not in SKILLS:
+        ctx.problem(f"skill must be one of: {', '.join(SKILLS)}", ctx.key_line("skill"))
+    points = raw.get("points", 1)
+    if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
+        ctx.problem("points must be a positive number", ctx.key_line("points"))
+        points = 1
+    confidence = raw.get("confidence", False)
+    if not isinstance(confidence, bool):
+        ctx.problem("confidence must be true or false", ctx.key_line("confidence"))
+    quotes = raw.get("sentences", [])
+    if not isinstance(quotes, list):
+        ctx.problem("sentences must be a list of quotes", ctx.key_line("sentences"))
+        quotes = []
+    sentence_ids = [ctx.resolve_quote(q, ctx.key_line("sentences")) for q in quotes]
+    return {
+        "id": raw.get("id", ""),
+        "type": raw.get("type", ""),
+        "skill": skill if isinstance(skill, str) else "",
+        "prompt_html": render_markdown(ctx.text(raw, "prompt")),
+        "points": float(points),
+        "explanation_html": render_markdown(ctx.text(raw, "explanation")),
+        "sentences": tuple(s for s in sentence_ids if s),
+        "confidence": confidence is True,
+        "line": ctx.start,
+    }

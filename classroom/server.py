@@ -1,0 +1,66 @@
+"""Production serving: gunicorn on Unix, waitress where gunicorn cannot run."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from flask import Flask
+
+from classroom.db import get_db
+from classroom.store import classes
+
+DEMO_CLASS = "Demo class"
+
+
+def announce(app: Flask, host: str, port: int, demo: bool) -> None:
+    """Print where the app is served, and the demo class's join code."""
+    shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+    url = f"http://{shown}:{port}/"
+    if demo:
+        db = get_db()
+        found = classes.class_by_name(db, DEMO_CLASS) or classes.create_class(db, DEMO_CLASS)
+        click.echo(f"Demo class “{DEMO_CLASS}”: students join at {url} with the code "
+                   f"{found['join_code']}")
+    for line in getattr(app, "startup_notes", []):
+        click.echo(line)
+    click.echo(f"Serving classroom on {url} (press Ctrl+C to stop)")
+    sys.stdout.flush()
+
+
+def run(host: str, port: int, threads: int, workers: int) -> None:
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # Windows: gunicorn needs fork()
+        import waitress
+
+        from classroom import create_app
+
+        waitress.serve(create_app(), host=host, port=port, threads=threads * workers)
+        return
+
+    class Gunicorn(BaseApplication):
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "keepalive": 5,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from classroom import create_app
+
+            # Each worker builds its own app: no connection crosses a fork.
+            return create_app({"MIGRATE_ON_START": False})
+
+    Gunicorn().run()

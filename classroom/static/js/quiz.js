@@ -1,0 +1,92 @@
+// Save each answer as it is chosen. The page works without this script:
+// the "Save answers" button posts the whole form.
+(function () {
+  "use strict";
+  var form = document.getElementById("quiz-form");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var url = form.getAttribute("data-autosave");
+  var tokenInput = form.querySelector("input[name=csrf_token]");
+  var progress = document.getElementById("progress");
+  var total = form.querySelectorAll("fieldset.question").length;
+
+  function answered(fieldset) {
+    var inputs = fieldset.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < inputs.length; i++) {
+      var el = inputs[i];
+      if (el.name && el.name.indexOf("c-") === 0) { continue; }
+      if ((el.type === "radio" || el.type === "checkbox") ? el.checked : (el.value && el.value.trim())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function updateProgress() {
+    if (!progress) { return; }
+    var done = 0;
+    form.querySelectorAll("fieldset.question").forEach(function (f) { if (answered(f)) { done++; } });
+    progress.textContent = done + " of " + total + " questions answered.";
+  }
+
+  function payload(fieldset) {
+    var data = new FormData();
+    data.append("csrf_token", tokenInput.value);
+    data.append("question", fieldset.getAttribute("data-question"));
+    fieldset.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name) { return; }
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      data.append(el.name, el.value);
+    });
+    return data;
+  }
+
+  function show(status, text, isError) {
+    status.textContent = text;
+    status.classList.toggle("error", !!isError);
+  }
+
+  function save(fieldset, retried) {
+    var status = fieldset.querySelector(".save-status");
+    show(status, "Saving…");
+    fetch(url, {method: "POST", body: payload(fieldset), credentials: "same-origin",
+                headers: {"Accept": "application/json"}})
+      .then(function (response) {
+        return response.json().then(function (body) { return {ok: response.ok, body: body}; });
+      })
+      .then(function (result) {
+        if (result.ok) { show(status, "Saved"); return; }
+        if (result.body.csrf_token && !retried) {
+          tokenInput.value = result.body.csrf_token;
+          save(fieldset, true);
+          return;
+        }
+        show(status, "Not saved: " + (result.body.error || "try “Save answers”."), true);
+      })
+      .catch(function () {
+        show(status, "Not saved: no connection. Your choice is kept on this page; press “Save answers” when you are back online.", true);
+      });
+  }
+
+  var timers = {};
+  form.addEventListener("change", function (event) {
+    var fieldset = event.target.closest("fieldset.question");
+    if (!fieldset) { return; }
+    updateProgress();
+    var id = fieldset.getAttribute("data-question");
+    clearTimeout(timers[id]);
+    // Text is saved a moment after typing stops; choices at once.
+    var delay = event.target.tagName === "TEXTAREA" ? 400 : 0;
+    timers[id] = setTimeout(function () { save(fieldset, false); }, delay);
+  });
+
+  var submitted = false;
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.value === "submit") {
+      if (submitted) { event.preventDefault(); return; }
+      submitted = true;
+      // Disable after the browser has read the button's value into the request.
+      setTimeout(function () { button.disabled = true; }, 0);
+    }
+  });
+})();

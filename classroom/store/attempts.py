@@ -1,0 +1,169 @@
+"""Attempts and their answers: start, autosave, submit once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from classroom import clock
+from classroom.content import Quiz
+from classroom.db import durable, immediate
+from classroom.store.rows import many, one
+
+# (answer, confidence); an answer of None clears the question.
+Posted = Mapping[str, tuple[Any, int | None]]
+Grader = Callable[[dict[str, Any]], dict[str, float | None]]
+
+_SAVE = """
+INSERT INTO responses (attempt_id, question_id, answer, confidence, saved_at)
+SELECT ?, ?, ?, ?, ? WHERE EXISTS (
+    SELECT 1 FROM attempts WHERE id = ? AND student_id = ? AND submitted_at IS NULL)
+ON CONFLICT (attempt_id, question_id) DO UPDATE SET
+    answer = excluded.answer, confidence = excluded.confidence, saved_at = excluded.saved_at
+"""
+_CLEAR = """
+DELETE FROM responses WHERE attempt_id = ? AND question_id = ? AND EXISTS (
+    SELECT 1 FROM attempts WHERE id = ? AND student_id = ? AND submitted_at IS NULL)
+"""
+
+
+def record_version(db: Database, quiz: Quiz) -> None:
+    """Keep the quiz as it is now, so attempts taken on it can always be shown."""
+    db.execute(
+        "INSERT OR IGNORE INTO quiz_versions (quiz_slug, version, snapshot, created_at) "
+        "VALUES (?, ?, ?, ?)",
+        [quiz.slug, quiz.version, quiz.snapshot, clock.stamp()],
+    )
+
+
+def version_snapshot(db: Database, quiz_slug: str, version: str) -> str | None:
+    row = one(db, "SELECT snapshot FROM quiz_versions WHERE quiz_slug = ? AND version = ?",
+              [quiz_slug, version])
+    return row["snapshot"] if row else None
+
+
+def get_attempt(db: Database, attempt_id: int, student_id: int) -> dict[str, Any] | None:
+    """The attempt, only if it belongs to this student."""
+    return one(db, "SELECT * FROM attempts WHERE id = ? AND student_id = ?",
+               [attempt_id, student_id])
+
+
+def latest_attempt(db: Database, student_id: int, quiz_slug: str) -> dict[str, Any] | None:
+    return one(db, "SELECT * FROM attempts WHERE student_id = ? AND quiz_slug = ? "
+               "ORDER BY number DESC LIMIT 1", [student_id, quiz_slug])
+
+
+def attempts_for(db: Database, student_id: int, quiz_slug: str) -> list[dict[str, Any]]:
+    return many(db, "SELECT * FROM attempts WHERE student_id = ? AND quiz_slug = ? "
+                "ORDER BY number", [student_id, quiz_slug])
+
+
+def open_or_start(db: Database, student_id: int, quiz: Quiz) -> dict[str, Any]:
+    """The student's latest attempt at the quiz, starting the first one if none exists."""
+    with immediate(db):
+        latest = latest_attempt(db, student_id, quiz.slug)
+        if latest is not None:
+            return latest
+        return _start(db, student_id, quiz, number=1)
+
+
+def start_retake(db: Database, student_id: int, quiz: Quiz, after: int,
+                 allowed: int) -> dict[str, Any] | None:
+    """Start attempt after+1 once; a resent form finds it already started.
+
+    Returns None when no attempt is left (`allowed` 0 means unlimited).
+    """
+    with immediate(db):
+        latest = latest_attempt(db, student_id, quiz.slug)
+        if latest is None or latest["number"] > after or latest["submitted_at"] is None:
+            return latest
+        if allowed and latest["number"] >= allowed:
+            return None
+        return _start(db, student_id, quiz, number=latest["number"] + 1)
+
+
+def _start(db: Database, student_id: int, quiz: Quiz, number: int) -> dict[str, Any]:
+    record_version(db, quiz)
+    cursor = db.conn.execute(
+        "INSERT INTO attempts (student_id, quiz_slug, quiz_version, number, started_at, "
+        "max_score) VALUES (?, ?, ?, ?, ?, ?)",
+        [student_id, quiz.slug, quiz.version, number, clock.stamp(), quiz.max_score],
+    )
+    return one(db, "SELECT * FROM attempts WHERE id = ?", [cursor.lastrowid])
+
+
+def answers(db: Database, attempt_id: int) -> dict[str, dict[str, Any]]:
+    """Saved responses of an attempt by question id, answers decoded from JSON."""
+    found = many(db, "SELECT * FROM responses WHERE attempt_id = ?", [attempt_id])
+    for row in found:
+        row["answer"] = json.loads(row["answer"])
+    return {row["question_id"]: row for row in found}
+
+
+def _write(db: Database, attempt_id: int, student_id: int, posted: Posted) -> int:
+    saved = 0
+    now = clock.stamp()
+    for question_id, (answer, confidence) in posted.items():
+        if answer is None:
+            cursor = db.conn.execute(_CLEAR, [attempt_id, question_id, attempt_id, student_id])
+        else:
+            cursor = db.conn.execute(_SAVE, [attempt_id, question_id, json.dumps(answer),
+                                             confidence, now, attempt_id, student_id])
+        saved += cursor.rowcount
+    return saved
+
+
+def save_answers(db: Database, attempt_id: int, student_id: int, posted: Posted) -> bool:
+    """Save answers to an open attempt of this student's; False when it is not theirs
+    or already submitted (nothing is written then)."""
+    with immediate(db):
+        if not _is_open(db, attempt_id, student_id):
+            return False
+        _write(db, attempt_id, student_id, posted)
+    return True
+
+
+def submit(db: Database, attempt_id: int, student_id: int, posted: Posted,
+           grade: Grader) -> dict[str, Any] | None:
+    """Save the last answers and score the attempt, once.
+
+    A second submit (a double click, a resent form, a race with another thread)
+    finds the attempt submitted and changes nothing. The commit is synced to disk.
+    """
+    with durable(db):
+        attempt = get_attempt(db, attempt_id, student_id)
+        if attempt is None or attempt["submitted_at"] is not None:
+            return attempt
+        _write(db, attempt_id, student_id, posted)
+        saved = answers(db, attempt_id)
+        scores = grade({qid: row["answer"] for qid, row in saved.items()})
+        for question_id, score in scores.items():
+            db.conn.execute("UPDATE responses SET score = ? WHERE attempt_id = ? AND "
+                            "question_id = ?", [score, attempt_id, question_id])
+        ungraded = sum(1 for qid, score in scores.items() if score is None and qid in saved)
+        total = sum(score for score in scores.values() if score is not None)
+        db.conn.execute(
+            "UPDATE attempts SET submitted_at = ?, score = ?, ungraded = ? WHERE id = ?",
+            [clock.stamp(), total, ungraded, attempt_id],
+        )
+        return get_attempt(db, attempt_id, student_id)
+
+
+def _is_open(db: Database, attempt_id: int, student_id: int) -> bool:
+    attempt = get_attempt(db, attempt_id, student_id)
+    return attempt is not None and attempt["submitted_at"] is None
+
+
+def best_scores(db: Database, student_id: int) -> dict[str, dict[str, Any]]:
+    """Per quiz: attempts made, the best submitted score and its maximum."""
+    rows = many(
+        db,
+        "SELECT quiz_slug, count(*) AS attempts, count(submitted_at) AS submitted, "
+        "max(score) AS best, max(max_score) AS max_score, max(number) AS latest "
+        "FROM attempts WHERE student_id = ? GROUP BY quiz_slug",
+        [student_id],
+    )
+    return {row["quiz_slug"]: row for row in rows}

@@ -1,0 +1,40 @@
+"""Students: joining a class, coming back with a resume code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from classroom import clock, codes
+from classroom.store.rows import one
+
+
+def create_student(db: Database, class_id: int, display_name: str) -> tuple[int, str]:
+    """Add a student to a class; return their id and their resume code (shown once)."""
+    resume_code = codes.new_resume_code()
+    cursor = db.execute(
+        "INSERT INTO students (class_id, display_name, resume_hash, created_at) "
+        "VALUES (?, ?, ?, ?)",
+        [class_id, display_name, codes.hash_code(resume_code), clock.stamp()],
+    )
+    return cursor.lastrowid, resume_code
+
+
+def get_student(db: Database, student_id: int) -> dict[str, Any] | None:
+    """The student with their class, or None when removed (or the class archived)."""
+    return one(
+        db,
+        "SELECT students.*, classes.name AS class_name, classes.archived_at "
+        "FROM students JOIN classes ON classes.id = students.class_id WHERE students.id = ?",
+        [student_id],
+    )
+
+
+def student_by_resume_code(db: Database, resume_code: str) -> dict[str, Any] | None:
+    return one(
+        db,
+        "SELECT students.* FROM students JOIN classes ON classes.id = students.class_id "
+        "WHERE resume_hash = ? AND classes.archived_at IS NULL",
+        [codes.hash_code(resume_code)],
+    )

@@ -1,0 +1,293 @@
+"""Students: join a class, read the lesson, take quizzes, see results."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
+
+from classroom import csrf, grading
+from classroom.answers import CONFIDENCE_LEVELS, as_form_values, read_question, read_quiz
+from classroom.db import get_db
+from classroom.errors import error_page
+from classroom.forms import ActionForm, JoinForm, ResumeForm
+from classroom.library import catalogue, quiz_at_version
+from classroom.questions import InvalidAnswer
+from classroom.store import attempts as attempt_store
+from classroom.store import classes as class_store
+from classroom.store import students as student_store
+
+bp = Blueprint("student", __name__)
+
+
+def csrf_ok(token: str | None) -> bool:
+    """Check a token by hand, for the views that must answer a bad one themselves."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        return False
+    return True
+
+
+def current_student() -> dict[str, Any] | None:
+    if "student" not in g:
+        student_id = session.get("student_id")
+        found = student_store.get_student(get_db(), student_id) if student_id else None
+        if found is None or found["archived_at"] is not None:
+            found = None
+        g.student = found
+    return g.student
+
+
+def student_required(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def wrapped(**kwargs: Any):
+        if current_student() is None:
+            if request.method == "POST" and request.path.endswith("/answers"):
+                return jsonify(error="Join your class again to keep saving."), 401
+            flash("Join your class (or use your resume code) to take quizzes.", "info")
+            return redirect(url_for("student.home"))
+        return view(**kwargs)
+
+    return wrapped
+
+
+@bp.app_context_processor
+def inject_student() -> dict[str, Any]:
+    return {"student": current_student() if "student_id" in session else None}
+
+
+@bp.get("/")
+def home():
+    student = current_student()
+    if student is None:
+        return render_template("student/join.html", form=JoinForm(), resume_form=ResumeForm(),
+                               catalogue=catalogue())
+    return _dashboard(student)
+
+
+def _dashboard(student: dict[str, Any]):
+    cat = catalogue()
+    best = attempt_store.best_scores(get_db(), student["id"])
+    lessons = [(lesson, cat.quizzes_for(lesson.slug)) for lesson in cat.lessons.values()]
+    return render_template("student/dashboard.html", lessons=lessons, best=best,
+                           leave_form=ActionForm())
+
+
+@bp.post("/join")
+def join():
+    form = JoinForm()
+    resume_form = ResumeForm(formdata=None)
+    if not form.validate():
+        return render_template("student/join.html", form=form, resume_form=resume_form,
+                               catalogue=catalogue()), 400
+    db = get_db()
+    found = class_store.class_by_code(db, form.code.data)
+    if found is None:
+        form.code.errors.append("No open class has this code. Check it with your teacher.")
+        return render_template("student/join.html", form=form, resume_form=resume_form,
+                               catalogue=catalogue()), 400
+    student_id, resume_code = student_store.create_student(db, found["id"],
+                                                           form.name.data.strip())
+    session.clear()
+    session["student_id"] = student_id
+    session["new_resume_code"] = resume_code
+    return redirect(url_for("student.welcome"))
+
+
+@bp.get("/welcome")
+@student_required
+def welcome():
+    resume_code = session.pop("new_resume_code", None)
+    if resume_code is None:
+        return redirect(url_for("student.home"))
+    return render_template("student/welcome.html", resume_code=resume_code)
+
+
+@bp.post("/resume")
+def resume():
+    form = ResumeForm()
+    join_form = JoinForm(formdata=None)
+    found = None
+    if form.validate():
+        found = student_store.student_by_resume_code(get_db(), form.resume_code.data)
+        if found is None:
+            form.resume_code.errors.append("This resume code does not match anyone in an "
+                                           "open class. Check each character.")
+    if found is None:
+        return render_template("student/join.html", form=join_form, resume_form=form,
+                               catalogue=catalogue()), 400
+    session.clear()
+    session["student_id"] = found["id"]
+    flash(f"Welcome back, {found['display_name']}.", "success")
+    return redirect(url_for("student.home"))
+
+
+@bp.post("/leave")
+def leave():
+    form = ActionForm()
+    if form.validate():
+        session.clear()
+        flash("You have left this computer. Use your resume code to come back.", "success")
+    return redirect(url_for("student.home"))
+
+
+@bp.get("/lessons/<slug>")
+def lesson(slug: str):
+    cat = catalogue()
+    found = cat.lessons.get(slug)
+    if found is None:
+        problems = cat.problems_for("lesson", slug)
+        if problems:
+            return _broken("lesson", problems)
+        abort(404)
+    return render_template("student/lesson.html", lesson=found, quizzes=cat.quizzes_for(slug))
+
+
+def _broken(kind: str, problems: list) -> Any:
+    return render_template("broken.html", kind=kind, problems=problems), 503
+
+
+def _quiz_or_404(slug: str):
+    cat = catalogue()
+    quiz = cat.quizzes.get(slug)
+    if quiz is None:
+        if cat.problems_for("quiz", slug):
+            return None, _broken("quiz", cat.problems_for("quiz", slug))
+        abort(404)
+    return quiz, None
+
+
+@bp.get("/quizzes/<slug>")
+@student_required
+def quiz(slug: str):
+    current, broken = _quiz_or_404(slug)
+    if broken:
+        return broken
+    db = get_db()
+    attempt = attempt_store.open_or_start(db, current_student()["id"], current)
+    if attempt["submitted_at"] is not None:
+        return redirect(url_for("student.results", slug=slug, attempt_id=attempt["id"]))
+    return _render_quiz(attempt, attempt_store.answers(db, attempt["id"]))
+
+
+def _attempt_quiz(slug: str, attempt_id: int):
+    """The student's own attempt and the quiz version it was taken on, or a 404."""
+    db = get_db()
+    attempt = attempt_store.get_attempt(db, attempt_id, current_student()["id"])
+    if attempt is None or attempt["quiz_slug"] != slug:
+        abort(404)
+    quiz_version = quiz_at_version(db, slug, attempt["quiz_version"])
+    if quiz_version is None:
+        abort(404)
+    return attempt, quiz_version
+
+
+def _render_quiz(attempt: dict, saved: dict, status: int = 200, errors: list[str] = ()):
+    quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
+    lesson = catalogue().lessons.get(quiz_version.lesson)
+    return render_template("student/quiz.html", quiz=quiz_version, attempt=attempt,
+                           saved=saved, lesson=lesson, form=ActionForm(), errors=errors,
+                           confidence_levels=CONFIDENCE_LEVELS), status
+
+
+@bp.post("/quizzes/<slug>/attempts/<int:attempt_id>")
+@csrf.exempt  # checked below, so that an expired token does not lose the answers
+@student_required
+def save_or_submit(slug: str, attempt_id: int):
+    attempt, quiz_version = _attempt_quiz(slug, attempt_id)
+    if attempt["submitted_at"] is not None:
+        # A resent or double-clicked submit: the attempt already has its one score.
+        return redirect(url_for("student.results", slug=slug, attempt_id=attempt_id))
+    posted, errors = read_quiz(quiz_version, request.form)
+    if errors:
+        return _render_quiz(attempt, as_form_values(posted), 400, errors)
+    if not csrf_ok(request.form.get("csrf_token")):
+        return _render_quiz(attempt, as_form_values(posted), 400, [
+            "Your page was open so long that its security token expired, so nothing was "
+            "saved yet. Your answers are still selected below: press “Save answers” or "
+            "“Submit answers” again."])
+    db = get_db()
+    student_id = current_student()["id"]
+    if request.form.get("action") == "submit":
+        attempt_store.submit(db, attempt_id, student_id, posted,
+                             lambda answers: grading.grade_answers(quiz_version, answers))
+        return redirect(url_for("student.results", slug=slug, attempt_id=attempt_id))
+    attempt_store.save_answers(db, attempt_id, student_id, posted)
+    answered = sum(1 for answer, _ in posted.values() if answer is not None)
+    flash(f"Saved: {answered} of {len(quiz_version.questions)} questions answered.", "success")
+    return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
+
+
+@bp.post("/quizzes/<slug>/attempts/<int:attempt_id>/answers")
+@csrf.exempt  # checked below, to answer in JSON with a fresh token
+@student_required
+def autosave(slug: str, attempt_id: int):
+    """Save one question's answer as it is chosen (posted by quiz.js)."""
+    if not csrf_ok(request.form.get("csrf_token") or request.headers.get("X-CSRFToken")):
+        return jsonify(error="The page's security token expired.", csrf_token=generate_csrf()), 400
+    attempt, quiz_version = _attempt_quiz(slug, attempt_id)
+    question = quiz_version.question(request.form.get("question", ""))
+    if question is None:
+        return jsonify(error="This quiz has no such question."), 400
+    try:
+        posted = {question.id: read_question(question, request.form)}
+    except InvalidAnswer as error:
+        return jsonify(error=str(error)), 400
+    if not attempt_store.save_answers(get_db(), attempt_id, current_student()["id"], posted):
+        return jsonify(error="This attempt is already submitted."), 409
+    return jsonify(saved=True, question=question.id)
+
+
+@bp.get("/quizzes/<slug>/attempts/<int:attempt_id>/results")
+@student_required
+def results(slug: str, attempt_id: int):
+    attempt, quiz_version = _attempt_quiz(slug, attempt_id)
+    if attempt["submitted_at"] is None:
+        return redirect(url_for("student.quiz", slug=slug))
+    db = get_db()
+    outcomes = grading.outcomes(quiz_version, attempt_store.answers(db, attempt_id))
+    current = catalogue().quizzes.get(slug)
+    allowed = current.attempts if current else 0
+    can_retake = current is not None and (allowed == 0 or attempt["number"] < allowed)
+    latest = attempt_store.latest_attempt(db, attempt["student_id"], slug)
+    return render_template(
+        "student/results.html", quiz=quiz_version, attempt=attempt, outcomes=outcomes,
+        lesson=catalogue().lessons.get(quiz_version.lesson), form=ActionForm(),
+        can_retake=can_retake and latest["id"] == attempt["id"], allowed=allowed,
+        history=attempt_store.attempts_for(db, attempt["student_id"], slug),
+    )
+
+
+@bp.post("/quizzes/<slug>/retake")
+@student_required
+def retake(slug: str):
+    current, broken = _quiz_or_404(slug)
+    if broken:
+        return broken
+    after = request.form.get("after", "")
+    if not after.isdigit():
+        return error_page(400, "The retake form is missing which attempt it follows.")
+    started = attempt_store.start_retake(get_db(), current_student()["id"], current,
+                                         int(after), current.attempts)
+    if started is None:
+        flash("You have used every attempt this quiz allows.", "info")
+    return redirect(url_for("student.quiz", slug=slug))
