@@ -39,7 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    from classroom import cli, db, errors, library, migrations, student, views
+    from classroom import cli, db, errors, library, migrations, student, teacher, views
 
     if app.config["MIGRATE_ON_START"]:
         migrations.migrate(app.config["DATABASE"])
@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     views.init_app(app)
     cli.init_app(app)
     app.register_blueprint(student.bp)
+    app.register_blueprint(teacher.bp)
     return app
 
 

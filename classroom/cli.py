@@ -75,7 +75,10 @@ def create_class(name: str) -> None:
     name = name.strip()
     if not name or len(name) > 80:
         raise click.BadParameter("a class name is 1 to 80 characters", param_hint="NAME")
-    created = classes.create_class(get_db(), name)
+    from classroom.library import catalogue
+
+    # A class made from the command line gets every bundled quiz; a teacher can change that.
+    created = classes.create_class(get_db(), name, quiz_slugs=list(catalogue().quizzes))
     click.echo(f"Created class “{created['name']}”. Students join with this code:")
     click.echo(created["join_code"])
 

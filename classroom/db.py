@@ -21,6 +21,8 @@ def connect(path: str | Path) -> Database:
     db = Database(conn, strict=True)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     db.execute("PRAGMA foreign_keys = ON")
+    # Deleted rows (a removed student's answers) are overwritten, not left in free pages.
+    db.execute("PRAGMA secure_delete = ON")
     # NORMAL in WAL mode survives a killed process; submits raise it to FULL (see durable()).
     db.execute("PRAGMA synchronous = NORMAL")
     return db

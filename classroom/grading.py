@@ -53,11 +53,21 @@ class Outcome:
         return question_type(self.question.type).key(self.question)
 
 
-def outcomes(quiz: Quiz, responses: dict[str, dict[str, Any]]) -> list[Outcome]:
+def outcomes(quiz: Quiz, responses: dict[str, dict[str, Any]],
+             live: bool = False) -> list[Outcome]:
+    """Each question with the student's answer and score.
+
+    Scores come from the submitted attempt; `live` scores answers not yet submitted.
+    """
     found = []
     for question in quiz.questions:
         row = responses.get(question.id)
         answer = row["answer"] if row else None
-        score = row["score"] if row else 0.0
+        if row is None:
+            score = 0.0
+        elif live:
+            score = score_question(question, answer)
+        else:
+            score = row["score"]
         found.append(Outcome(question, answer, score, row is not None))
     return found

@@ -9,7 +9,8 @@ import click
 from flask import Flask
 
 from classroom.db import get_db
-from classroom.store import classes
+from classroom.library import catalogue
+from classroom.store import classes, teachers
 
 DEMO_CLASS = "Demo class"
 
@@ -20,11 +21,14 @@ def announce(app: Flask, host: str, port: int, demo: bool) -> None:
     url = f"http://{shown}:{port}/"
     if demo:
         db = get_db()
-        found = classes.class_by_name(db, DEMO_CLASS) or classes.create_class(db, DEMO_CLASS)
+        found = classes.class_by_name(db, DEMO_CLASS) or classes.create_class(
+            db, DEMO_CLASS, quiz_slugs=list(catalogue().quizzes))
         click.echo(f"Demo class “{DEMO_CLASS}”: students join at {url} with the code "
                    f"{found['join_code']}")
-    for line in getattr(app, "startup_notes", []):
-        click.echo(line)
+    if teachers.count_teachers(get_db()) == 0:
+        token = teachers.new_setup_token(get_db())
+        click.echo(f"No teacher account yet. Create yours (this link works once): "
+                   f"{url}teacher/setup/{token}")
     click.echo(f"Serving classroom on {url} (press Ctrl+C to stop)")
     sys.stdout.flush()
 

@@ -23,6 +23,7 @@ from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
 from classroom import csrf, grading
+from classroom.access import QuizAccess, quiz_access
 from classroom.answers import CONFIDENCE_LEVELS, as_form_values, read_question, read_quiz
 from classroom.db import get_db
 from classroom.errors import error_page
@@ -85,9 +86,16 @@ def home():
 
 
 def _dashboard(student: dict[str, Any]):
+    """The student's lessons with the quizzes their class was given, and their scores."""
     cat = catalogue()
-    best = attempt_store.best_scores(get_db(), student["id"])
-    lessons = [(lesson, cat.quizzes_for(lesson.slug)) for lesson in cat.lessons.values()]
+    db = get_db()
+    best = attempt_store.best_scores(db, student["id"])
+    lessons = []
+    for lesson in cat.lessons.values():
+        quizzes = [(quiz, quiz_access(db, student, quiz)) for quiz in cat.quizzes_for(lesson.slug)]
+        quizzes = [(quiz, access) for quiz, access in quizzes if access.assigned]
+        if quizzes:
+            lessons.append((lesson, quizzes))
     return render_template("student/dashboard.html", lessons=lessons, best=best,
                            leave_form=ActionForm())
 
@@ -183,29 +191,51 @@ def quiz(slug: str):
     if broken:
         return broken
     db = get_db()
-    attempt = attempt_store.open_or_start(db, current_student()["id"], current)
-    if attempt["submitted_at"] is not None:
-        return redirect(url_for("student.results", slug=slug, attempt_id=attempt["id"]))
-    return _render_quiz(attempt, attempt_store.answers(db, attempt["id"]))
+    student = current_student()
+    access = quiz_access(db, student, current)
+    latest = attempt_store.latest_attempt(db, student["id"], slug)
+    if not access.assigned:
+        abort(404)
+    if latest is not None and latest["submitted_at"] is not None:
+        return redirect(url_for("student.results", slug=slug, attempt_id=latest["id"]))
+    if not access.open:
+        return _not_open(current, access)
+    attempt = latest or attempt_store.open_or_start(db, student["id"], current)
+    return _render_quiz(attempt, attempt_store.answers(db, attempt["id"]), access)
+
+
+def _not_open(quiz: Any, access: QuizAccess):
+    return render_template("student/not_open.html", quiz=quiz, access=access), 403
 
 
 def _attempt_quiz(slug: str, attempt_id: int):
-    """The student's own attempt and the quiz version it was taken on, or a 404."""
+    """The student's own attempt, the quiz version it was taken on, and the access rules."""
     db = get_db()
-    attempt = attempt_store.get_attempt(db, attempt_id, current_student()["id"])
+    student = current_student()
+    attempt = attempt_store.get_attempt(db, attempt_id, student["id"])
     if attempt is None or attempt["quiz_slug"] != slug:
         abort(404)
     quiz_version = quiz_at_version(db, slug, attempt["quiz_version"])
     if quiz_version is None:
         abort(404)
-    return attempt, quiz_version
+    access = quiz_access(db, student, catalogue().quizzes.get(slug) or quiz_version)
+    if not access.assigned:
+        abort(404)
+    return attempt, quiz_version, access
 
 
-def _render_quiz(attempt: dict, saved: dict, status: int = 200, errors: list[str] = ()):
+def _render_quiz(attempt: dict, saved: dict, access: QuizAccess, status: int = 200,
+                 errors: list[str] = ()):
     quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
     lesson = catalogue().lessons.get(quiz_version.lesson)
+    checked = {}
+    if access.feedback == "after_each":
+        # Answers already checked show their feedback in place of their inputs.
+        checked = {o.question.id: o for o in grading.outcomes(quiz_version, saved, live=True)
+                   if o.answered}
     return render_template("student/quiz.html", quiz=quiz_version, attempt=attempt,
                            saved=saved, lesson=lesson, form=ActionForm(), errors=errors,
+                           access=access, checked=checked,
                            confidence_levels=CONFIDENCE_LEVELS), status
 
 
@@ -213,26 +243,39 @@ def _render_quiz(attempt: dict, saved: dict, status: int = 200, errors: list[str
 @csrf.exempt  # checked below, so that an expired token does not lose the answers
 @student_required
 def save_or_submit(slug: str, attempt_id: int):
-    attempt, quiz_version = _attempt_quiz(slug, attempt_id)
+    attempt, quiz_version, access = _attempt_quiz(slug, attempt_id)
     if attempt["submitted_at"] is not None:
         # A resent or double-clicked submit: the attempt already has its one score.
         return redirect(url_for("student.results", slug=slug, attempt_id=attempt_id))
+    if not access.open:
+        return _not_open(quiz_version, access)
+    db = get_db()
+    saved = attempt_store.answers(db, attempt_id)
     posted, errors = read_quiz(quiz_version, request.form)
+    action = request.form.get("action", "save")
+    if access.feedback == "after_each":
+        # An answer whose feedback was shown is final; only new answers are taken.
+        posted = {qid: value for qid, value in posted.items() if qid not in saved}
+        if action.startswith("check:"):
+            posted = {qid: value for qid, value in posted.items() if qid == action[6:]}
     if errors:
-        return _render_quiz(attempt, as_form_values(posted), 400, errors)
+        return _render_quiz(attempt, {**saved, **as_form_values(posted)}, access, 400, errors)
     if not csrf_ok(request.form.get("csrf_token")):
-        return _render_quiz(attempt, as_form_values(posted), 400, [
+        return _render_quiz(attempt, {**saved, **as_form_values(posted)}, access, 400, [
             "Your page was open so long that its security token expired, so nothing was "
             "saved yet. Your answers are still selected below: press “Save answers” or "
             "“Submit answers” again."])
-    db = get_db()
     student_id = current_student()["id"]
-    if request.form.get("action") == "submit":
+    if action == "submit":
         attempt_store.submit(db, attempt_id, student_id, posted,
                              lambda answers: grading.grade_answers(quiz_version, answers))
         return redirect(url_for("student.results", slug=slug, attempt_id=attempt_id))
+    if action.startswith("check:"):
+        attempt_store.save_answers(db, attempt_id, student_id,
+                                   {k: v for k, v in posted.items() if v[0] is not None})
+        return redirect(url_for("student.quiz", slug=slug, _anchor=f"question-{action[6:]}"))
     attempt_store.save_answers(db, attempt_id, student_id, posted)
-    answered = sum(1 for answer, _ in posted.values() if answer is not None)
+    answered = len(saved.keys() | {q for q, (answer, _) in posted.items() if answer is not None})
     flash(f"Saved: {answered} of {len(quiz_version.questions)} questions answered.", "success")
     return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
 
@@ -244,7 +287,11 @@ def autosave(slug: str, attempt_id: int):
     """Save one question's answer as it is chosen (posted by quiz.js)."""
     if not csrf_ok(request.form.get("csrf_token") or request.headers.get("X-CSRFToken")):
         return jsonify(error="The page's security token expired.", csrf_token=generate_csrf()), 400
-    attempt, quiz_version = _attempt_quiz(slug, attempt_id)
+    attempt, quiz_version, access = _attempt_quiz(slug, attempt_id)
+    if not access.open:
+        return jsonify(error="This quiz is closed."), 403
+    if access.feedback == "after_each":
+        return jsonify(error="Use “Check answer” for this quiz."), 409
     question = quiz_version.question(request.form.get("question", ""))
     if question is None:
         return jsonify(error="This quiz has no such question."), 400
@@ -260,19 +307,19 @@ def autosave(slug: str, attempt_id: int):
 @bp.get("/quizzes/<slug>/attempts/<int:attempt_id>/results")
 @student_required
 def results(slug: str, attempt_id: int):
-    attempt, quiz_version = _attempt_quiz(slug, attempt_id)
+    attempt, quiz_version, access = _attempt_quiz(slug, attempt_id)
     if attempt["submitted_at"] is None:
         return redirect(url_for("student.quiz", slug=slug))
     db = get_db()
     outcomes = grading.outcomes(quiz_version, attempt_store.answers(db, attempt_id))
-    current = catalogue().quizzes.get(slug)
-    allowed = current.attempts if current else 0
-    can_retake = current is not None and (allowed == 0 or attempt["number"] < allowed)
     latest = attempt_store.latest_attempt(db, attempt["student_id"], slug)
+    left = access.attempts_left(latest["number"])
+    can_retake = (access.open and slug in catalogue().quizzes and latest["id"] == attempt["id"]
+                  and left != 0)
     return render_template(
         "student/results.html", quiz=quiz_version, attempt=attempt, outcomes=outcomes,
         lesson=catalogue().lessons.get(quiz_version.lesson), form=ActionForm(),
-        can_retake=can_retake and latest["id"] == attempt["id"], allowed=allowed,
+        can_retake=can_retake, attempts_left=left, show_key=access.show_key, access=access,
         history=attempt_store.attempts_for(db, attempt["student_id"], slug),
     )
 
@@ -283,11 +330,16 @@ def retake(slug: str):
     current, broken = _quiz_or_404(slug)
     if broken:
         return broken
+    access = quiz_access(get_db(), current_student(), current)
+    if not access.assigned:
+        abort(404)
+    if not access.open:
+        return _not_open(current, access)
     after = request.form.get("after", "")
     if not after.isdigit():
         return error_page(400, "The retake form is missing which attempt it follows.")
     started = attempt_store.start_retake(get_db(), current_student()["id"], current,
-                                         int(after), current.attempts)
+                                         int(after), access.attempts_allowed)
     if started is None:
         flash("You have used every attempt this quiz allows.", "info")
     return redirect(url_for("student.quiz", slug=slug))

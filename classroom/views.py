@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, request
 
+from classroom import charts, stats
 from classroom.content.model import FEEDBACK_MODES, SKILLS
 
 CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -15,7 +16,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def helpers() -> dict:
-        return {"SKILLS": SKILLS, "FEEDBACK_MODES": FEEDBACK_MODES, "points": format_points}
+        return {"SKILLS": SKILLS, "FEEDBACK_MODES": FEEDBACK_MODES, "points": format_points,
+                "percent": format_percent, "decimal": format_decimal, "stats": stats,
+                "charts": charts, "mastery_band": stats.mastery_band,
+                "gain_band": stats.gain_band}
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -35,6 +39,15 @@ def init_app(app: Flask) -> None:
     @app.get("/healthz")
     def healthz() -> Response:
         return Response("ok\n", mimetype="text/plain")
+
+
+def format_percent(value: float | None) -> str:
+    """0.625 -> "63%"; None -> "–"."""
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def format_decimal(value: float | None, places: int = 2) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
 
 
 def format_points(value: float | None) -> str:

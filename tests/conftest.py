@@ -66,7 +66,8 @@ def db(app: Flask):
 @pytest.fixture
 def join_code(app: Flask) -> str:
     with app.app_context():
-        return classes.create_class(get_db(), "Class 7B")["join_code"]
+        return classes.create_class(get_db(), "Class 7B",
+                                    quiz_slugs=["sample-quiz"])["join_code"]
 
 
 class StudentActions:

@@ -101,6 +101,7 @@ def _sections(lines: list[str], start: int, label: str,
     """Map each `## Heading` to its text and the line its text starts on."""
     found: dict[str, tuple[list[str], int]] = {}
     current: str | None = None
+    stray = False  # text before the first heading: one problem, not one per line
     for index in range(start, len(lines)):
         heading = _HEADING.match(lines[index])
         if heading:
@@ -113,7 +114,8 @@ def _sections(lines: list[str], start: int, label: str,
             found[current] = ([], index + 2)
         elif current is not None:
             found[current][0].append(lines[index])
-        elif lines[index].strip():
+        elif lines[index].strip() and not stray:
+            stray = True
             problems.append(Problem(label, index + 1, "text before the first ## section"))
     for name in SECTIONS:
         if name not in found and name != "Glossary":

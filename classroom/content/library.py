@@ -49,12 +49,21 @@ def load_catalogue(lessons_dir: Path, quizzes_dir: Path) -> Catalogue:
             catalogue.lessons[path.stem] = parse_lesson(path, _label(path))
         except LessonError as error:
             catalogue.broken[f"lesson:{path.stem}"] = error.problems
+        except Exception as error:  # a loader bug must not take every other lesson down
+            catalogue.broken[f"lesson:{path.stem}"] = [_crash(path, error)]
     for path in sorted(Path(quizzes_dir).glob("*.toml")):
         try:
             catalogue.quizzes[path.stem] = parse_quiz(path, catalogue.lessons, _label(path))
         except QuizError as error:
             catalogue.broken[f"quiz:{path.stem}"] = error.problems
+        except Exception as error:  # a loader bug must not take every other quiz down
+            catalogue.broken[f"quiz:{path.stem}"] = [_crash(path, error)]
     return catalogue
+
+
+def _crash(path: Path, error: Exception) -> Problem:
+    return Problem(_label(path), 1, f"the file could not be loaded ({type(error).__name__}: "
+                   f"{error})")
 
 
 def _fingerprint(folders: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:

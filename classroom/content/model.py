@@ -16,6 +16,7 @@ SKILLS = {
     "denial-rhetoric": "Denial rhetoric",
     "evidence-evaluation": "Evidence evaluation",
 }
+KEEP_RULES = {"best": "best attempt", "latest": "latest attempt"}
 FEEDBACK_MODES = {
     "after_each": "after each answer",
     "after_submit": "after submitting",
@@ -94,6 +95,7 @@ class Quiz:
     intro_html: Markup
     attempts: int  # 0: unlimited
     feedback: str
+    keep: str  # which attempt's score counts: "best" or "latest"
     questions: tuple[Question, ...]
     version: str
     path: str

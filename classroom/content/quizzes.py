@@ -13,7 +13,7 @@ from typing import Any
 
 from classroom.content.lessons import _toml_error_line, _toml_message
 from classroom.content.markdown import render_markdown
-from classroom.content.model import FEEDBACK_MODES, SKILLS, Lesson, Problem, Quiz
+from classroom.content.model import FEEDBACK_MODES, KEEP_RULES, SKILLS, Lesson, Problem, Quiz
 from classroom.questions.base import ID_PATTERN, ParseContext, Question, registered_types
 
 FORMAT = 1
@@ -96,10 +96,13 @@ def build_quiz(raw: dict[str, Any], lines: list[str], label: str, expected_slug:
         problem("title must be a non-empty string", "title")
     if not lesson_known:
         problem(f'lesson "{raw.get("lesson")}" is not a lesson in lessons/', "lesson")
-    if raw.get("skill") not in SKILLS:
+    if not _one_of(raw.get("skill"), SKILLS):
         problem(f"skill must be one of: {', '.join(SKILLS)}", "skill")
     settings = raw.get("settings", {})
-    attempts, feedback = _settings(settings if isinstance(settings, dict) else {}, problem)
+    if not isinstance(settings, dict):
+        problem("settings must be a table ([settings])", "settings")
+    attempts, feedback, keep = _settings(settings if isinstance(settings, dict) else {},
+                                         problem)
 
     questions = _questions(raw.get("questions"), lines, label, lesson, problems)
     if problems:
@@ -115,6 +118,7 @@ def build_quiz(raw: dict[str, Any], lines: list[str], label: str, expected_slug:
         intro_html=render_markdown(raw.get("intro", "") or ""),
         attempts=attempts,
         feedback=feedback,
+        keep=keep,
         questions=tuple(questions),
         version=hashlib.sha256(snapshot.encode()).hexdigest()[:12],
         path=label,
@@ -122,16 +126,22 @@ def build_quiz(raw: dict[str, Any], lines: list[str], label: str, expected_slug:
     )
 
 
-def _settings(settings: dict[str, Any], problem: Any) -> tuple[int, str]:
+def _settings(settings: dict[str, Any], problem: Any) -> tuple[int, str, str]:
     attempts = settings.get("attempts", 1)
     if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
         problem("settings.attempts must be a whole number, 0 for unlimited", "attempts")
         attempts = 1
     feedback = settings.get("feedback", "after_submit")
-    if feedback not in FEEDBACK_MODES:
+    if not _one_of(feedback, FEEDBACK_MODES):
         problem(f"settings.feedback must be one of: {', '.join(FEEDBACK_MODES)}", "feedback")
         feedback = "after_submit"
-    return attempts, feedback
+    keep = settings.get("keep", "best")
+    if not _one_of(keep, KEEP_RULES):
+        problem(f"settings.keep must be one of: {', '.join(KEEP_RULES)}", "keep")
+        keep = "best"
+    for key in sorted(set(settings) - {"attempts", "feedback", "keep"}):
+        problem(f'unknown key "{key}" in [settings]', key)
+    return attempts, feedback, keep
 
 
 def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
@@ -145,7 +155,13 @@ def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
     seen: set[str] = set()
     for index, raw in enumerate(entries):
         start = headers[index] if index < len(headers) else 0
+        if not isinstance(raw, dict):
+            problems.append(Problem(label, start or 1, f"question #{index + 1} must be a "
+                                    "[[questions]] table"))
+            continue
         end = headers[index + 1] - 1 if index + 1 < len(headers) else len(lines)
+        if not lines:  # a stored snapshot: there are no file lines to point at
+            start, end = 1, 0
         qid = raw.get("id") if isinstance(raw.get("id"), str) else ""
         ctx = ParseContext(label, lines, start, end, qid or f"#{index + 1}", lesson)
         if not ID_PATTERN.match(qid):
@@ -153,7 +169,7 @@ def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
         elif qid in seen:
             ctx.problem(f'duplicate question id "{qid}"', ctx.key_line("id"))
         seen.add(qid)
-        kind = types.get(raw.get("type", ""))
+        kind = types.get(raw.get("type")) if isinstance(raw.get("type"), str) else None
         if kind is None:
             ctx.problem(f'unknown type "{raw.get("type")}"; expected one of: '
                         f"{', '.join(types)}", ctx.key_line("type"))
@@ -171,7 +187,7 @@ def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
 def _common(raw: dict[str, Any], ctx: ParseContext) -> dict[str, Any]:
     """The fields every question has, validated."""
     skill = raw.get("skill")
-    if skill not in SKILLS:
+    if not _one_of(skill, SKILLS):
         ctx.problem(f"skill must be one of: {', '.join(SKILLS)}", ctx.key_line("skill"))
     points = raw.get("points", 1)
     if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
@@ -196,3 +212,8 @@ def _common(raw: dict[str, Any], ctx: ParseContext) -> dict[str, Any]:
         "confidence": confidence is True,
         "line": ctx.start,
     }
+
+
+def _one_of(value: Any, options: Mapping[str, str]) -> bool:
+    """A setting naming one of the options (a list or a table is never one of them)."""
+    return isinstance(value, str) and value in options

@@ -7,7 +7,7 @@ import re
 _BOUNDARY = re.compile(r"[.!?][”’\"')]*\s+(?=[A-Z“‘\"(])")
 # Words whose full stop does not end a sentence.
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "gen", "sen", "rep", "gov", "lt",
-                  "col", "jr", "sr", "no", "vs", "etc", "inc", "co", "corp"}
+                  "col", "jr", "sr", "vs", "inc", "co", "corp"}
 
 
 def _is_abbreviation(text: str, end: int) -> bool:

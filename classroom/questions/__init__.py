@@ -19,4 +19,10 @@ __all__ = [
 ]
 
 # Importing the type modules registers them.
-from classroom.questions import choice  # noqa: E402,F401
+from classroom.questions import (
+    choice,  # noqa: E402,F401
+    evidence,  # noqa: E402,F401
+    match,  # noqa: E402,F401
+    order,  # noqa: E402,F401
+    text,  # noqa: E402,F401
+)

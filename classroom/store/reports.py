@@ -1,0 +1,100 @@
+"""The queries behind the teacher's reports: each one pass over indexed rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from classroom.store.rows import many
+
+# A student's first submitted attempt at a quiz: item statistics describe what the
+# class understood before feedback and retakes taught them the key.
+_FIRST_ATTEMPT_RESPONSES = """
+WITH firsts AS (
+    SELECT attempts.id, attempts.student_id, attempts.score, attempts.max_score,
+           attempts.quiz_version
+    FROM attempts JOIN students ON students.id = attempts.student_id
+    WHERE students.class_id = :class_id AND attempts.quiz_slug = :quiz
+      AND attempts.submitted_at IS NOT NULL
+      AND attempts.number = (
+          SELECT min(number) FROM attempts AS earlier
+          WHERE earlier.student_id = attempts.student_id AND earlier.quiz_slug = :quiz
+            AND earlier.submitted_at IS NOT NULL)
+)
+SELECT firsts.id AS attempt_id, firsts.student_id, firsts.score AS total,
+       firsts.max_score, firsts.quiz_version, responses.question_id,
+       responses.answer, responses.score, responses.confidence
+FROM firsts LEFT JOIN responses ON responses.attempt_id = firsts.id
+ORDER BY firsts.student_id
+"""
+
+
+def first_attempt_responses(db: Database, class_id: int, quiz_slug: str) -> list[dict]:
+    """One row per (first attempt, question answered), with the attempt's total."""
+    rows = many(db, _FIRST_ATTEMPT_RESPONSES, {"class_id": class_id, "quiz": quiz_slug})
+    for row in rows:
+        row["answer"] = json.loads(row["answer"]) if row["answer"] is not None else None
+    return rows
+
+
+def submitted_attempts(db: Database, class_id: int) -> list[dict[str, Any]]:
+    """Every submitted attempt in the class, for the gradebook."""
+    return many(db, """
+        SELECT attempts.id, attempts.student_id, attempts.quiz_slug, attempts.number,
+               attempts.score, attempts.max_score, attempts.submitted_at, attempts.ungraded
+        FROM attempts JOIN students ON students.id = attempts.student_id
+        WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL
+        ORDER BY attempts.student_id, attempts.quiz_slug, attempts.number""", [class_id])
+
+
+def in_progress(db: Database, class_id: int) -> list[dict[str, Any]]:
+    return many(db, """
+        SELECT attempts.student_id, attempts.quiz_slug, attempts.id,
+               (SELECT count(*) FROM responses WHERE attempt_id = attempts.id) AS answered
+        FROM attempts JOIN students ON students.id = attempts.student_id
+        WHERE students.class_id = ? AND attempts.submitted_at IS NULL""", [class_id])
+
+
+def students_of(db: Database, class_id: int) -> list[dict[str, Any]]:
+    return many(db, "SELECT id, display_name FROM students WHERE class_id = ? "
+                "ORDER BY display_name COLLATE NOCASE, id", [class_id])
+
+
+def attempt_in_class(db: Database, attempt_id: int, class_id: int) -> dict[str, Any] | None:
+    found = many(db, """
+        SELECT attempts.*, students.display_name
+        FROM attempts JOIN students ON students.id = attempts.student_id
+        WHERE attempts.id = ? AND students.class_id = ?""", [attempt_id, class_id])
+    return found[0] if found else None
+
+
+def latest_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
+    """Each student's latest submitted attempt per quiz, with its responses: for mastery."""
+    rows = many(db, """
+        SELECT attempts.student_id, attempts.quiz_slug, attempts.quiz_version,
+               responses.question_id, responses.score
+        FROM attempts JOIN students ON students.id = attempts.student_id
+        JOIN responses ON responses.attempt_id = attempts.id
+        WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL
+          AND attempts.number = (
+              SELECT max(number) FROM attempts AS later
+              WHERE later.student_id = attempts.student_id
+                AND later.quiz_slug = attempts.quiz_slug AND later.submitted_at IS NOT NULL)
+        """, [class_id])
+    return rows
+
+
+def all_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
+    """Every answer of every submitted attempt in the class, for the CSV export."""
+    return many(db, """
+        SELECT students.display_name, students.id AS student_id, attempts.quiz_slug,
+               attempts.number AS attempt, attempts.quiz_version, attempts.submitted_at,
+               responses.question_id, responses.answer, responses.score,
+               responses.confidence, responses.saved_at
+        FROM attempts JOIN students ON students.id = attempts.student_id
+        JOIN responses ON responses.attempt_id = attempts.id
+        WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL
+        ORDER BY students.display_name COLLATE NOCASE, students.id, attempts.quiz_slug,
+                 attempts.number, responses.question_id""", [class_id])

@@ -1,0 +1,144 @@
+"""Review: the gradebook, any attempt, quiz reports, mastery, learning gain, exports."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, render_template
+
+from classroom import clock, exports, grading, reports
+from classroom.auth import teacher_required
+from classroom.db import get_db
+from classroom.library import catalogue, quiz_at_version
+from classroom.store import assignments as assignment_store
+from classroom.store import attempts as attempt_store
+from classroom.store import reports as report_store
+from classroom.teacher import bp
+from classroom.teacher.common import owned_class
+
+
+def _class_quizzes(class_id: int) -> list:
+    """The quizzes a class was assigned, plus any it has attempts at from before."""
+    db = get_db()
+    cat = catalogue()
+    slugs = set(assignment_store.assignments_for_class(db, class_id))
+    slugs |= {a["quiz_slug"] for a in report_store.submitted_attempts(db, class_id)}
+    return sorted((cat.quizzes[s] for s in slugs if s in cat.quizzes),
+                  key=lambda q: (q.lesson, q.slug))
+
+
+@bp.get("/classes/<int:class_id>/gradebook")
+@teacher_required
+def gradebook(class_id: int):
+    klass = owned_class(class_id)
+    db = get_db()
+    quizzes = _class_quizzes(class_id)
+    students = report_store.students_of(db, class_id)
+    book = reports.gradebook(students, quizzes, report_store.submitted_attempts(db, class_id))
+    return render_template("teacher/gradebook.html", klass=klass, quizzes=quizzes,
+                           students=students, book=book)
+
+
+@bp.get("/classes/<int:class_id>/attempts/<int:attempt_id>")
+@teacher_required
+def attempt(class_id: int, attempt_id: int):
+    klass = owned_class(class_id)
+    db = get_db()
+    found = report_store.attempt_in_class(db, attempt_id, class_id)
+    if found is None:
+        abort(404)
+    quiz = quiz_at_version(db, found["quiz_slug"], found["quiz_version"])
+    if quiz is None:
+        abort(404)
+    responses = attempt_store.answers(db, attempt_id)
+    live = found["submitted_at"] is None
+    return render_template("teacher/attempt.html", klass=klass, attempt=found, quiz=quiz,
+                           outcomes=grading.outcomes(quiz, responses, live=live),
+                           responses=responses, lesson=catalogue().lessons.get(quiz.lesson))
+
+
+@bp.get("/classes/<int:class_id>/quizzes/<slug>/report")
+@teacher_required
+def quiz_report(class_id: int, slug: str):
+    klass = owned_class(class_id)
+    quiz = catalogue().quizzes.get(slug)
+    if quiz is None:
+        abort(404)
+    rows = report_store.first_attempt_responses(get_db(), class_id, slug)
+    lesson = catalogue().lessons.get(quiz.lesson)
+    return render_template(
+        "teacher/quiz_report.html", klass=klass, quiz=quiz, lesson=lesson,
+        report=reports.quiz_report(quiz, rows),
+        confusions=reports.technique_confusions(quiz, rows),
+        misleading=reports.misleading_sentences(quiz, lesson, rows),
+    )
+
+
+@bp.get("/classes/<int:class_id>/mastery")
+@teacher_required
+def mastery(class_id: int):
+    klass = owned_class(class_id)
+    db = get_db()
+    students = report_store.students_of(db, class_id)
+    matrix = reports.mastery_matrix(students, report_store.latest_responses(db, class_id),
+                                    lambda slug, version: quiz_at_version(db, slug, version))
+    return render_template("teacher/mastery.html", klass=klass, students=students,
+                           matrix=matrix)
+
+
+@bp.get("/classes/<int:class_id>/gain")
+@teacher_required
+def gain(class_id: int):
+    klass = owned_class(class_id)
+    db = get_db()
+    cat = catalogue()
+    roles: dict[str, dict[str, str]] = {}
+    for slug, row in assignment_store.assignments_for_class(db, class_id).items():
+        if row["role"] and slug in cat.quizzes:
+            roles.setdefault(cat.quizzes[slug].lesson, {})[row["role"]] = slug
+    students = report_store.students_of(db, class_id)
+    attempts = report_store.submitted_attempts(db, class_id)
+    gains = [reports.learning_gain(students, attempts, cat.quizzes[r["pre"]],
+                                   cat.quizzes[r["post"]])
+             for r in roles.values() if "pre" in r and "post" in r]
+    incomplete = [(lesson, r) for lesson, r in roles.items() if len(r) < 2]
+    return render_template("teacher/gain.html", klass=klass, gains=gains,
+                           incomplete=incomplete, lessons=cat.lessons)
+
+
+def _csv(klass: dict, what: str, header: list[str], rows: list) -> Response:
+    name = exports.filename(klass["name"], what, clock.now().date().isoformat())
+    return Response(exports.to_csv(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/classes/<int:class_id>/responses.csv")
+@teacher_required
+def responses_csv(class_id: int):
+    klass = owned_class(class_id)
+    rows = report_store.all_responses(get_db(), class_id)
+    header = ["student", "student_id", "quiz", "attempt", "quiz_version", "question",
+              "answer", "score", "confidence", "answered_at", "submitted_at"]
+    return _csv(klass, "responses", header, [
+        [r["display_name"], r["student_id"], r["quiz_slug"], r["attempt"], r["quiz_version"],
+         r["question_id"], exports.answer_text(json.loads(r["answer"])), r["score"],
+         r["confidence"], r["saved_at"], r["submitted_at"]] for r in rows])
+
+
+@bp.get("/classes/<int:class_id>/gradebook.csv")
+@teacher_required
+def gradebook_csv(class_id: int):
+    klass = owned_class(class_id)
+    db = get_db()
+    quizzes = _class_quizzes(class_id)
+    students = report_store.students_of(db, class_id)
+    book = reports.gradebook(students, quizzes, report_store.submitted_attempts(db, class_id))
+    header = ["student", "student_id"] + [f"{q.slug} ({q.keep})" for q in quizzes] + \
+        [f"{q.slug} max" for q in quizzes]
+    rows = []
+    for student in students:
+        kept = [book[student["id"]][q.slug] for q in quizzes]
+        rows.append([student["display_name"], student["id"]]
+                    + [k["score"] if k else None for k in kept]
+                    + [q.max_score for q in quizzes])
+    return _csv(klass, "gradebook", header, rows)
