@@ -1,0 +1,151 @@
+"""Lesson files: front matter, three sections, and a problem named for each mistake."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from classroom.content import load_catalogue
+
+# Line numbers matter below: 11 closing +++, 13 ## Article, 19 ## Teaching notes,
+# 23 ## Glossary, 25 first glossary term.
+LESSON = """\
++++
+format = 1
+title = "A bridge, a minister and a leaked report"
+headline = "Minister Says Bridge Is Safe"
+byline = "1 March 2021 By A. Reporter"
+source = "The Sample Times"
+author = "A. Reporter"
+date = 2021-03-01
+licence = "Written for the tests."
+summary = "A short article."
++++
+
+## Article
+
+The minister said the bridge is safe. Engineers were accused of hiding cracks.
+
+It is believed that repairs will cost millions. A leaked report lists 40 cracks.
+
+## Teaching notes
+
+Ask **who** is speaking.
+
+## Glossary
+
+Agentless passive
+: A sentence that hides who did something.
+
+Euphemism
+: A mild word that hides what a thing is.
+"""
+
+
+def edit(text: str, *changes: tuple[str, str]) -> str:
+    for old, new in changes:
+        assert text.count(old) == 1, f"{old!r} must appear exactly once"
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture
+def author(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Write a lesson file and load the folder; paths as the author sees them."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lessons").mkdir()
+
+    def write(text: str, name: str = "bridge"):
+        (tmp_path / "lessons" / f"{name}.md").write_text(text, encoding="utf-8")
+        return load_catalogue(Path("lessons"), Path("no-quizzes"))
+
+    return write
+
+
+def test_a_well_formed_lesson_loads_its_article_notes_and_glossary(author):
+    catalogue = author(LESSON)
+    assert catalogue.problems == []
+    lesson = catalogue.lessons["bridge"]
+    assert lesson.slug == "bridge"
+    assert lesson.title == "A bridge, a minister and a leaked report"
+    assert lesson.date == datetime.date(2021, 3, 1)
+    assert lesson.url == ""
+    assert [s.id for s in lesson.sentences] == ["p1s1", "p1s2", "p2s1", "p2s2"]
+    assert lesson.sentence("p2s1").text == "It is believed that repairs will cost millions."
+    assert "<strong>who</strong>" in lesson.notes_html
+    assert [e.term for e in lesson.glossary] == ["Agentless passive", "Euphemism"]
+    assert lesson.glossary[0].anchor == "term-agentless-passive"
+    assert "hides who did something" in lesson.glossary[0].definition_html
+
+
+def test_the_glossary_is_optional(author):
+    catalogue = author(LESSON.split("## Glossary")[0])
+    assert catalogue.problems == []
+    assert catalogue.lessons["bridge"].glossary == ()
+
+
+def test_a_lesson_without_front_matter_is_named_at_line_one(author):
+    text = LESSON.split("+++\n", 2)[2]
+    assert [str(p) for p in author(text).problems] == [
+        "lessons/bridge.md:1: a lesson starts with front matter between +++ lines"]
+
+
+def test_front_matter_that_is_never_closed_is_one_problem_not_one_per_line(author):
+    text = edit(LESSON, ('summary = "A short article."\n+++\n', 'summary = "A short article."\n'))
+    assert [str(p) for p in author(text).problems] == [
+        "lessons/bridge.md:1: the front matter has no closing +++ line",
+        "lessons/bridge.md:1: text before the first ## section",
+    ]
+
+
+def test_a_missing_section_is_named(author):
+    text = edit(LESSON, ("## Teaching notes\n\nAsk **who** is speaking.\n\n", ""))
+    assert [str(p) for p in author(text).problems] == [
+        'lessons/bridge.md:11: missing section "## Teaching notes"']
+
+
+def test_an_unknown_section_is_named_at_its_heading(author):
+    text = edit(LESSON, ("## Teaching notes", "## Notes"))
+    assert [str(p) for p in author(text).problems] == [
+        'lessons/bridge.md:19: unknown section "Notes"; expected one of: Article, '
+        "Teaching notes, Glossary",
+        'lessons/bridge.md:11: missing section "## Teaching notes"',
+    ]
+
+
+def test_a_glossary_term_without_a_definition_is_named_at_its_line(author):
+    text = edit(LESSON, (": A sentence that hides who did something.\n", ""))
+    assert [str(p) for p in author(text).problems] == [
+        'lessons/bridge.md:25: glossary term "Agentless passive" has no ": definition" line '
+        "after it"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param([('title = "A bridge, a minister and a leaked report"', 'title = ""')],
+                     "lessons/bridge.md:3: title must be a non-empty string in the front matter",
+                     id="empty-title"),
+        pytest.param([("date = 2021-03-01", 'date = "1 March 2021"')],
+                     "lessons/bridge.md:8: date must be a TOML date such as 2020-07-20",
+                     id="date-as-text"),
+        pytest.param([("format = 1", "format = 2")],
+                     "lessons/bridge.md:2: format must be 1", id="unknown-format"),
+        pytest.param([('source = "The Sample Times"', 'source = "The Sample Times')],
+                     "lessons/bridge.md:6: front matter is not valid TOML: ", id="bad-toml"),
+    ],
+)
+def test_a_mistake_in_the_front_matter_is_named_at_its_line(author, changes, expected):
+    problems = [str(p) for p in author(edit(LESSON, *changes)).problems]
+    assert len(problems) == 1
+    assert problems[0].startswith(expected)
+
+
+def test_a_broken_lesson_leaves_the_others_loaded(author):
+    author(LESSON)
+    catalogue = author(LESSON.split("+++\n", 2)[2], name="broken")
+    assert list(catalogue.lessons) == ["bridge"]
+    assert [str(p) for p in catalogue.problems_for("lesson", "broken")] == [
+        "lessons/broken.md:1: a lesson starts with front matter between +++ lines"]

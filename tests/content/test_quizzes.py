@@ -1,0 +1,306 @@
+"""Quiz files: a good one loads; each mistake is named as `path:line: message`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from classroom.content import Library, load_catalogue
+from classroom.questions import registered_types
+
+LESSON = """\
++++
+format = 1
+title = "A bridge, a minister and a leaked report"
+headline = "Minister Says Bridge Is Safe"
+byline = "1 March 2021 By A. Reporter"
+source = "The Sample Times"
+author = "A. Reporter"
+date = 2021-03-01
+licence = "Written for the tests."
+summary = "A short article."
++++
+
+## Article
+
+The minister said the bridge is safe. Engineers were accused of hiding cracks.
+
+It is believed that repairs will cost millions. A leaked report lists 40 cracks.
+
+## Teaching notes
+
+Ask who is speaking.
+"""
+
+# Line numbers matter below: 3 title, 4 lesson, 5 skill, 12 and 32 [[questions]],
+# 18 sentences, 20 and 40 [[questions.choices]], 33 second id, 34 second type.
+QUIZ = """\
+format = 1
+slug = "bridge"
+title = "Who says the bridge is safe?"
+lesson = "bridge"
+skill = "sourcing"
+intro = "Two questions."
+
+[settings]
+attempts = 2
+feedback = "after_submit"
+
+[[questions]]
+id = "who-says"
+type = "single"
+skill = "sourcing"
+prompt = "Who says repairs will cost millions?"
+explanation = "Nobody is named."
+sentences = ["It is believed"]
+
+[[questions.choices]]
+id = "minister"
+text = "The minister"
+correct = false
+feedback = "No: the minister talks about safety."
+
+[[questions.choices]]
+id = "nobody"
+text = "Nobody is named"
+correct = true
+feedback = "Right: “It is believed” hides the source."
+
+[[questions]]
+id = "evidence"
+type = "multiple"
+skill = "evidence-evaluation"
+points = 2
+prompt = "Which are evidence about the cracks?"
+explanation = "Documents beat assurances."
+
+[[questions.choices]]
+id = "report"
+text = "The leaked report"
+correct = true
+feedback = "Yes, if it is authentic."
+
+[[questions.choices]]
+id = "assurance"
+text = "The minister's assurance"
+correct = false
+feedback = "An interested party's assurance is not evidence."
+"""
+SKILL_LIST = "sourcing, denial-rhetoric, evidence-evaluation"
+
+
+def edit(text: str, *changes: tuple[str, str]) -> str:
+    for old, new in changes:
+        assert text.count(old) == 1, f"{old!r} must appear exactly once"
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture
+def author(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An author's folder: one lesson, and a quiz file they write; paths as they see them."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "lessons" / "bridge.md").write_text(LESSON, encoding="utf-8")
+
+    def write(text: str, name: str = "bridge") -> list[str]:
+        (tmp_path / "quizzes" / f"{name}.toml").write_text(text, encoding="utf-8")
+        catalogue = load_catalogue(Path("lessons"), Path("quizzes"))
+        return [str(problem) for problem in catalogue.problems]
+
+    return write
+
+
+def test_a_well_formed_quiz_loads_with_its_questions_and_settings(author):
+    assert author(QUIZ) == []
+    catalogue = load_catalogue(Path("lessons"), Path("quizzes"))
+    quiz = catalogue.quizzes["bridge"]
+    assert (quiz.slug, quiz.lesson, quiz.skill, quiz.attempts, quiz.feedback) == (
+        "bridge", "bridge", "sourcing", 2, "after_submit")
+    assert [q.id for q in quiz.questions] == ["who-says", "evidence"]
+    assert quiz.max_score == 3.0
+    # The quote names the sentence the question is about.
+    assert quiz.question("who-says").sentences == ("p2s1",)
+    assert catalogue.quizzes_for("bridge") == [quiz]
+
+
+def test_a_quiz_keeps_its_version_until_its_file_changes(author):
+    author(QUIZ)
+    first = load_catalogue(Path("lessons"), Path("quizzes")).quizzes["bridge"]
+    author(QUIZ)
+    same = load_catalogue(Path("lessons"), Path("quizzes")).quizzes["bridge"]
+    author(edit(QUIZ, ('text = "The minister"', 'text = "The minister himself"')))
+    changed = load_catalogue(Path("lessons"), Path("quizzes")).quizzes["bridge"]
+    assert first.version == same.version != changed.version
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            [('id = "evidence"', 'id = "who-says"')],
+            ['quizzes/bridge.toml:33: question "who-says": duplicate question id "who-says"'],
+            id="duplicate-question-id",
+        ),
+        pytest.param(
+            [('correct = true\nfeedback = "Right', 'correct = false\nfeedback = "Right')],
+            ['quizzes/bridge.toml:12: question "who-says": a single-choice question needs '
+             "exactly one correct choice, has 0"],
+            id="single-without-a-correct-choice",
+        ),
+        pytest.param(
+            [('correct = false\nfeedback = "No', 'correct = true\nfeedback = "No')],
+            ['quizzes/bridge.toml:12: question "who-says": a single-choice question needs '
+             "exactly one correct choice, has 2"],
+            id="single-with-two-correct-choices",
+        ),
+        pytest.param(
+            [('correct = true\nfeedback = "Yes', 'correct = false\nfeedback = "Yes')],
+            ['quizzes/bridge.toml:32: question "evidence": a multiple-select question needs '
+             "at least one correct choice"],
+            id="multiple-without-a-correct-choice",
+        ),
+        pytest.param(
+            [('feedback = "Yes, if it is authentic."\n', "")],
+            ['quizzes/bridge.toml:40: question "evidence": choice "report": feedback must be '
+             "a non-empty string"],
+            id="choice-without-feedback",
+        ),
+        pytest.param(
+            [('explanation = "Nobody is named."', 'explanation = "Nobody is named."\nhint = "x"')],
+            ['quizzes/bridge.toml:18: question "who-says": unknown key "hint" for a single '
+             "question"],
+            id="unknown-question-key",
+        ),
+        pytest.param(
+            [('skill = "sourcing"\nintro', 'skil = "sourcing"\nskill = "sourcing"\nintro')],
+            ['quizzes/bridge.toml:5: unknown key "skil"'],
+            id="unknown-quiz-key",
+        ),
+        pytest.param(
+            [('sentences = ["It is believed"]', 'sentences = ["The mayor resigned"]')],
+            ['quizzes/bridge.toml:18: question "who-says": quote "The mayor resigned" matches '
+             'no sentence of lesson "bridge"'],
+            id="quote-matching-no-sentence",
+        ),
+        pytest.param(
+            [('sentences = ["It is believed"]', 'sentences = ["cracks"]')],
+            ['quizzes/bridge.toml:18: question "who-says": quote "cracks" matches 2 sentences '
+             "(p1s2, p2s2); quote more of the one you mean"],
+            id="quote-matching-two-sentences",
+        ),
+        pytest.param(
+            [('slug = "bridge"', 'slug = "bridges"')],
+            ['quizzes/bridge.toml:2: slug must be "bridge", the file name without .toml'],
+            id="slug-not-the-file-name",
+        ),
+        pytest.param(
+            [('lesson = "bridge"', 'lesson = "tunnel"')],
+            ['quizzes/bridge.toml:4: lesson "tunnel" is not a lesson in lessons/',
+             'quizzes/bridge.toml:18: question "who-says": cannot resolve "It is believed": '
+             "the quiz's lesson did not load"],
+            id="unknown-lesson",
+        ),
+        pytest.param(
+            [('skill = "sourcing"\nintro', 'skill = ["sourcing"]\nintro')],
+            [f"quizzes/bridge.toml:5: skill must be one of: {SKILL_LIST}"],
+            id="skill-given-as-a-list",
+        ),
+        pytest.param(
+            [('skill = "evidence-evaluation"', 'skill = "evidence"')],
+            [f'quizzes/bridge.toml:35: question "evidence": skill must be one of: {SKILL_LIST}'],
+            id="question-skill-not-one-of-the-three",
+        ),
+        pytest.param(
+            [('feedback = "after_submit"', 'feedback = ["after_submit"]')],
+            ["quizzes/bridge.toml:10: settings.feedback must be one of: after_each, "
+             "after_submit, after_close"],
+            id="feedback-mode-given-as-a-list",
+        ),
+        pytest.param(
+            [('id = "report"', 'id = "Report!"')],
+            ['quizzes/bridge.toml:40: question "evidence": choice 1: id must be lower-case '
+             "letters, digits and -"],
+            id="choice-id-with-capitals",
+        ),
+    ],
+)
+def test_a_mistake_in_a_quiz_is_named_with_its_file_and_line(author, changes, expected):
+    assert author(edit(QUIZ, *changes)) == expected
+
+
+def test_an_unknown_question_type_lists_the_types_there_are(author):
+    types = ", ".join(registered_types())
+    assert author(edit(QUIZ, ('type = "multiple"', 'type = "essay"'))) == [
+        f'quizzes/bridge.toml:34: question "evidence": unknown type "essay"; '
+        f"expected one of: {types}"]
+    assert author(edit(QUIZ, ('type = "multiple"', 'type = ["multiple"]'))) == [
+        f"quizzes/bridge.toml:34: question \"evidence\": unknown type \"['multiple']\"; "
+        f"expected one of: {types}"]
+
+
+def test_a_toml_syntax_error_gives_the_line_the_parser_found(author):
+    unterminated = author(edit(QUIZ, ('title = "Who says the bridge is safe?"',
+                                      'title = "Who says the bridge is safe?')))
+    assert len(unterminated) == 1
+    assert unterminated[0].startswith("quizzes/bridge.toml:3: not valid TOML: ")
+
+    bad_value = author(edit(QUIZ, ('correct = false\nfeedback = "No',
+                                   'correct = maybe\nfeedback = "No')))
+    assert len(bad_value) == 1
+    assert bad_value[0].startswith("quizzes/bridge.toml:23: not valid TOML: ")
+
+
+def test_every_mistake_in_a_file_is_reported_at_once(author):
+    problems = author(edit(
+        QUIZ,
+        ('slug = "bridge"', 'slug = "bridges"'),
+        ('feedback = "Yes, if it is authentic."\n', ""),
+        ('id = "evidence"', 'id = "who-says"'),
+    ))
+    assert problems == [
+        'quizzes/bridge.toml:2: slug must be "bridge", the file name without .toml',
+        'quizzes/bridge.toml:33: question "who-says": duplicate question id "who-says"',
+        'quizzes/bridge.toml:40: question "who-says": choice "report": feedback must be a '
+        "non-empty string",
+    ]
+
+
+def test_questions_that_are_not_tables_are_a_problem_not_a_crash(author):
+    text = ('format = 1\nslug = "bridge"\ntitle = "T"\nlesson = "bridge"\nskill = "sourcing"\n'
+            "questions = [1, 2]\n")
+    assert author(text) == [
+        "quizzes/bridge.toml:1: question #1 must be a [[questions]] table",
+        "quizzes/bridge.toml:1: question #2 must be a [[questions]] table",
+    ]
+
+
+def test_a_quiz_without_questions_is_a_problem(author):
+    text = 'format = 1\nslug = "bridge"\ntitle = "T"\nlesson = "bridge"\nskill = "sourcing"\n'
+    assert author(text) == ["quizzes/bridge.toml:1: a quiz needs at least one [[questions]] "
+                            "table"]
+
+
+def test_one_broken_quiz_leaves_the_others_loaded(author, tmp_path: Path):
+    author(QUIZ)
+    problems = author(edit(QUIZ, ('slug = "bridge"', 'slug = "broken"'),
+                           ('id = "evidence"', 'id = "who-says"')), name="broken")
+    catalogue = load_catalogue(Path("lessons"), Path("quizzes"))
+    assert list(catalogue.quizzes) == ["bridge"]
+    assert catalogue.problems_for("quiz", "broken") == catalogue.problems
+    assert problems == ['quizzes/broken.toml:33: question "who-says": duplicate question id '
+                        '"who-says"']
+
+
+def test_the_library_serves_a_fixed_quiz_once_its_file_changes(author, tmp_path: Path):
+    author(edit(QUIZ, ('id = "evidence"', 'id = "who-says"')))
+    library = Library(Path("lessons"), Path("quizzes"), interval=0)
+    assert "bridge" not in library.current().quizzes
+    assert library.current().problems_for("quiz", "bridge")
+
+    (tmp_path / "quizzes" / "bridge.toml").write_text(QUIZ, encoding="utf-8")
+
+    assert "bridge" in library.current().quizzes
+    assert library.current().problems == []

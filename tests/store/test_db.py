@@ -1,0 +1,79 @@
+"""The database file: the pragmas every connection needs and a schema that migrates safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from classroom.db import connect
+from classroom.migrations import migrate, migrations
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "classroom.sqlite"
+    migrate(path)
+    return path
+
+
+def test_a_fresh_install_creates_the_database_and_its_folder(tmp_path: Path):
+    path = tmp_path / "new" / "folder" / "classroom.sqlite"
+    migrate(path)
+    assert path.exists()
+
+
+def test_every_connection_waits_for_locks_enforces_foreign_keys_and_uses_wal(database: Path):
+    db = connect(database)
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    finally:
+        db.close()
+
+
+def test_restarting_the_server_migrates_again_without_harm(database: Path):
+    db = connect(database)
+    try:
+        db.execute("INSERT INTO classes (name, join_code, created_at) VALUES (?, ?, ?)",
+                   ["Class 7B", "ABCDEFGH", "2024-01-01T00:00:00+00:00"])
+        tables_before = sorted(db.table_names())
+    finally:
+        db.close()
+
+    migrate(database)
+    migrate(database)
+
+    db = connect(database)
+    try:
+        assert sorted(db.table_names()) == tables_before
+        applied = [m.name for m in migrations.applied(db)]
+        assert len(applied) == len(set(applied))
+        assert migrations.pending(db) == []
+        # The data written before the restart is still there.
+        assert db.execute("SELECT name FROM classes").fetchall() == [("Class 7B",)]
+    finally:
+        db.close()
+
+
+def test_every_table_is_strict_so_a_wrong_type_is_refused_not_stored(database: Path):
+    db = connect(database)
+    try:
+        tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                            "AND name NOT LIKE 'sqlite_%'").fetchall()
+        assert tables
+        loose = [name for name, sql in tables if "STRICT" not in sql.upper()]
+        assert loose == []
+    finally:
+        db.close()
+
+
+def test_a_student_of_a_class_that_does_not_exist_is_refused(database: Path):
+    db = connect(database)
+    try:
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            db.execute("INSERT INTO students (class_id, display_name, resume_hash, created_at) "
+                       "VALUES (999, 'Ada', 'x', '2024-01-01T00:00:00+00:00')")
+    finally:
+        db.close()

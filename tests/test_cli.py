@@ -1,0 +1,125 @@
+"""The `classroom` command: help for everything, checking content, creating a class."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from flask.cli import ScriptInfo
+
+from classroom import codes
+from classroom.cli import main
+from classroom.db import get_db
+from classroom.store import classes as class_store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+JOIN_CODE = re.compile(rf"[{codes.ALPHABET}]{{{codes.JOIN_CODE_LENGTH}}}")
+
+
+@pytest.fixture
+def cli(app, monkeypatch: pytest.MonkeyPatch):
+    """Run `classroom ...` against the test app, as a teacher would type it."""
+    # FlaskGroup marks the process as run from the command line; undo that afterwards.
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "false")
+    runner = app.test_cli_runner()
+
+    def run(*args: str):
+        return runner.invoke(main, list(args))
+
+    return run
+
+
+def test_every_command_explains_itself_with_help(app, cli):
+    names = main.list_commands(click.Context(main, obj=ScriptInfo(create_app=lambda: app)))
+    assert {"check", "create-class", "init-db", "serve"} <= set(names)
+    top = cli("--help")
+    assert top.exit_code == 0, top.output
+    for name in names:
+        result = cli(name, "--help")
+        assert result.exit_code == 0, f"{name} --help: {result.output}"
+        assert "Usage:" in result.output
+
+
+def test_create_class_prints_the_join_code_as_its_last_line(app, cli):
+    result = cli("create-class", "Class 7B")
+    assert result.exit_code == 0, result.output
+    code = result.output.strip().splitlines()[-1]
+    assert JOIN_CODE.fullmatch(code)
+    with app.app_context():
+        created = class_store.class_by_code(get_db(), code)
+    assert created is not None and created["name"] == "Class 7B"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 81], ids=["empty", "spaces", "too-long"])
+def test_create_class_refuses_an_empty_or_overlong_name(app, cli, name):
+    result = cli("create-class", name)
+    assert result.exit_code == 2
+    assert "a class name is 1 to 80 characters" in result.output
+    with app.app_context():
+        assert class_store.count_classes(get_db()) == 0
+
+
+def test_init_db_can_be_run_again_safely(app, cli):
+    for _ in range(2):
+        result = cli("init-db")
+        assert result.exit_code == 0, result.output
+        assert "Database ready" in result.output
+
+
+def test_check_passes_good_content_with_a_summary(cli):
+    result = cli("check", "--lessons", str(FIXTURES / "lessons"),
+                 "--quizzes", str(FIXTURES / "quizzes"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "ok: 1 lessons, 1 quizzes, 2 questions"
+    assert result.stderr == ""
+
+
+def test_check_without_folders_checks_the_apps_own_content(cli):
+    result = cli("check")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"ok: \d+ lessons, \d+ quizzes, \d+ questions", result.stdout.strip())
+
+
+def test_check_names_every_problem_and_fails(cli, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    lessons, quizzes = tmp_path / "lessons", tmp_path / "quizzes"
+    lessons.mkdir()
+    quizzes.mkdir()
+    (lessons / "sample.md").write_text((FIXTURES / "lessons" / "sample.md").read_text())
+    (lessons / "no-front-matter.md").write_text("## Article\n\nText.\n\n## Teaching notes\n")
+    quiz = (FIXTURES / "quizzes" / "sample-quiz.toml").read_text(encoding="utf-8")
+    (quizzes / "sample-quiz.toml").write_text(
+        quiz.replace('id = "strong-evidence"', 'id = "who-says"'), encoding="utf-8")
+    line = quiz.splitlines().index('id = "strong-evidence"') + 1
+
+    result = cli("check", "--lessons", "lessons", "--quizzes", "quizzes")
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "lessons/no-front-matter.md:1: a lesson starts with front matter between +++ lines",
+        f'quizzes/sample-quiz.toml:{line}: question "who-says": duplicate question id '
+        '"who-says"',
+        "2 problem(s) found.",
+    ]
+
+
+def test_codes_never_use_characters_that_read_alike():
+    for confusable in "0O1IL":
+        assert confusable not in codes.ALPHABET
+    join_codes = {codes.new_join_code() for _ in range(300)}
+    resume_codes = {codes.new_resume_code() for _ in range(300)}
+    assert len(join_codes) == 300  # random enough never to repeat here
+    for code in join_codes:
+        assert JOIN_CODE.fullmatch(code)
+    for code in resume_codes:
+        assert re.fullmatch(rf"[{codes.ALPHABET}]{{4}}(-[{codes.ALPHABET}]{{4}}){{2}}", code)
+    assert not set("".join(join_codes | resume_codes)) & set("0O1IL")
+
+
+def test_a_code_read_aloud_is_accepted_however_it_is_typed():
+    assert codes.normalise(" abcd-efgh jkmn ") == "ABCDEFGHJKMN"
+    assert codes.hash_code("abcd-efgh-jkmn") == codes.hash_code("ABCDEFGHJKMN")

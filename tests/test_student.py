@@ -1,0 +1,374 @@
+"""A student's way through the app: join, come back, answer, submit, read the results."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from classroom.db import get_db
+from classroom.library import catalogue
+from classroom.store import classes as class_store
+
+TESTS = Path(__file__).resolve().parent
+QUIZ = "/quizzes/sample-quiz"
+
+
+def _make_app(tmp_path: Path, **config):
+    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
+    name = "_classroom_tests_conftest"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return module.make_app(tmp_path, **config)
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def count(app, sql: str, params=()) -> int:
+    with app.app_context():
+        return get_db().conn.execute(sql, params).fetchone()[0]
+
+
+def responses(app, attempt_id: int) -> dict[str, str]:
+    with app.app_context():
+        rows = get_db().conn.execute("SELECT question_id, answer FROM responses "
+                                     "WHERE attempt_id = ?", [attempt_id]).fetchall()
+    return dict(rows)
+
+
+def checked(page: str, question: str) -> list[str]:
+    """The values of the inputs of a question that the page shows as chosen."""
+    return re.findall(rf'name="q-{question}" value="([^"]+)" checked', page)
+
+
+@pytest.fixture
+def joined(student, join_code):
+    assert student.join(join_code).status_code == 302
+    return student
+
+
+# Joining and coming back
+
+
+def test_joining_with_the_class_code_shows_the_resume_code_once(client, student, join_code):
+    response = student.join(join_code, "Ada")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/welcome")
+
+    welcome = client.get("/welcome")
+    assert welcome.status_code == 200
+    page = text(welcome)
+    assert "Welcome, Ada" in page
+    assert re.search(r'id="resume-code">[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}<', page)
+
+    again = client.get("/welcome")
+    assert again.status_code == 302
+    assert "resume-code" not in text(again)
+
+
+def test_a_class_code_is_accepted_in_lower_case_with_spaces(app, student, join_code):
+    typed = " " + join_code[:4].lower() + " " + join_code[4:].lower() + " "
+    assert student.join(typed).status_code == 302
+    assert count(app, "SELECT count(*) FROM students") == 1
+
+
+def test_a_wrong_class_code_is_refused_and_nobody_is_added(app, student, join_code):
+    wrong = "ZZZZZZZZ" if join_code != "ZZZZZZZZ" else "YYYYYYYY"
+    response = student.join(wrong)
+    assert response.status_code == 400
+    assert "No open class has this code" in text(response)
+    assert count(app, "SELECT count(*) FROM students") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("", "Type the name your teacher will see."),
+     ("   ", "Type the name your teacher will see."),
+     ("A" * 61, "Keep your name under 60 characters.")],
+    ids=["empty", "only-spaces", "too-long"],
+)
+def test_a_name_that_is_empty_or_too_long_is_refused(app, student, join_code, name, message):
+    response = student.join(join_code, name)
+    assert response.status_code == 400
+    assert message in text(response)
+    assert count(app, "SELECT count(*) FROM students") == 0
+
+
+def test_the_name_is_stored_without_surrounding_spaces(app, student, join_code):
+    student.join(join_code, "  Ada  ")
+    with app.app_context():
+        assert get_db().conn.execute("SELECT display_name FROM students").fetchone()[0] == "Ada"
+
+
+def test_an_archived_class_cannot_be_joined(app, student, join_code):
+    with app.app_context():
+        get_db().execute("UPDATE classes SET archived_at = '2024-01-01T00:00:00+00:00'")
+    response = student.join(join_code)
+    assert response.status_code == 400
+    assert "No open class has this code" in text(response)
+    assert count(app, "SELECT count(*) FROM students") == 0
+
+
+def test_the_resume_code_brings_back_the_same_student_and_their_answers(app, joined):
+    code = joined.resume_code()
+    attempt_id = joined.open_quiz()
+    assert joined.autosave(attempt_id, "who-says", "nobody").get_json()["saved"] is True
+
+    elsewhere = type(joined)(app.test_client())  # another computer, no cookie
+    assert elsewhere.client.get(QUIZ).status_code == 302
+    response = elsewhere.client.post("/resume", data={"resume_code": code.lower()})
+    assert response.status_code == 302
+
+    assert elsewhere.open_quiz() == attempt_id
+    page = text(elsewhere.client.get(QUIZ))
+    assert checked(page, "who-says") == ["nobody"]
+    assert count(app, "SELECT count(*) FROM students") == 1
+
+
+def test_a_wrong_resume_code_is_refused(app, client):
+    response = client.post("/resume", data={"resume_code": "AAAA-BBBB-CCCC"})
+    assert response.status_code == 400
+    assert "does not match anyone" in text(response)
+
+
+# Finding pages
+
+
+def test_the_quiz_page_sends_a_stranger_to_the_join_page(client):
+    response = client.get(QUIZ)
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/", "http://localhost/")
+    assert "Join your class" in text(client.get("/"))
+
+
+def test_an_unknown_lesson_or_quiz_is_not_found(joined):
+    assert joined.client.get("/lessons/no-such-lesson").status_code == 404
+    assert joined.client.get("/quizzes/no-such-quiz").status_code == 404
+
+
+def test_the_lesson_page_shows_the_article_with_numbered_sentences(client):
+    response = client.get("/lessons/sample")
+    assert response.status_code == 200
+    page = text(response)
+    assert "It is believed that repairs will cost millions." in page
+    assert 'id="p2s1"' in page
+
+
+def test_a_broken_quiz_file_is_named_on_its_page_and_other_quizzes_still_work(tmp_path):
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+    shutil.copy(TESTS / "fixtures" / "quizzes" / "sample-quiz.toml", quizzes)
+    broken = (quizzes / "sample-quiz.toml").read_text(encoding="utf-8")
+    broken = broken.replace('slug = "sample-quiz"', 'slug = "broken"')
+    broken = broken.replace('id = "strong-evidence"', 'id = "who-says"')
+    (quizzes / "broken.toml").write_text(broken, encoding="utf-8")
+    app = _make_app(tmp_path, QUIZZES_DIR=str(quizzes))
+    try:
+        with app.app_context():
+            problems = [str(p) for p in catalogue().problems_for("quiz", "broken")]
+            code = class_store.create_class(get_db(), "Class 7B",
+                                            quiz_slugs=["sample-quiz", "broken"])["join_code"]
+        assert len(problems) == 1 and "duplicate question id" in problems[0]
+        client = app.test_client()
+        client.post("/join", data={"code": code, "name": "Ada"})
+
+        page = client.get("/quizzes/broken")
+        assert page.status_code == 503
+        assert problems[0] in text(page)
+        assert client.get(QUIZ).status_code == 200
+    finally:
+        app.extensions["classroom.db"].close_all()
+
+
+# Answering
+
+
+def test_a_choice_the_question_does_not_have_is_refused_and_nothing_is_saved(app, joined):
+    attempt_id = joined.open_quiz()
+    for action in ("save", "submit"):
+        response = joined.send(attempt_id, {"who-says": "bogus", "strong-evidence": "report"},
+                               action=action)
+        assert response.status_code == 400
+        assert '"bogus" is not one of the choices of question "who-says"' in text(response)
+    assert responses(app, attempt_id) == {}
+    assert count(app, "SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL") == 0
+
+
+def test_autosave_refuses_a_choice_the_question_does_not_have(app, joined):
+    attempt_id = joined.open_quiz()
+    response = joined.autosave(attempt_id, "who-says", "bogus")
+    assert response.status_code == 400
+    assert "bogus" in response.get_json()["error"]
+    assert responses(app, attempt_id) == {}
+
+
+def test_autosave_keeps_the_latest_choice(app, joined):
+    attempt_id = joined.open_quiz()
+    joined.autosave(attempt_id, "who-says", "minister")
+    response = joined.autosave(attempt_id, "who-says", "nobody")
+    assert response.status_code == 200
+    assert response.get_json() == {"saved": True, "question": "who-says"}
+    assert responses(app, attempt_id) == {"who-says": '"nobody"'}
+
+
+def test_saving_without_javascript_keeps_the_choices_checked_on_reload(app, joined):
+    attempt_id = joined.open_quiz()
+    response = joined.send(attempt_id, {"who-says": "nobody"}, action="save")
+    assert response.status_code == 302
+    # Both boxes of a multiple-select question, as a browser posts them.
+    response = joined.client.post(f"{QUIZ}/attempts/{attempt_id}", data={
+        "q-who-says": "nobody", "q-strong-evidence": ["report", "accused"], "action": "save"})
+    assert response.status_code == 302
+
+    page = text(joined.client.get(QUIZ))
+    assert checked(page, "who-says") == ["nobody"]
+    assert sorted(checked(page, "strong-evidence")) == ["accused", "report"]
+    assert count(app, "SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL") == 0
+
+
+def test_a_student_cannot_reach_another_students_attempt(app, joined, join_code):
+    victim_attempt = joined.open_quiz()
+    joined.autosave(victim_attempt, "who-says", "nobody")
+    before = responses(app, victim_attempt)
+
+    intruder = type(joined)(app.test_client())
+    intruder.join(join_code, "Mallory")
+    own = intruder.open_quiz()
+    assert own != victim_attempt
+
+    assert intruder.client.get(f"{QUIZ}/attempts/{victim_attempt}/results").status_code == 404
+    assert intruder.send(victim_attempt, {"who-says": "minister"}, action="save") \
+        .status_code == 404
+    assert intruder.send(victim_attempt, {"who-says": "minister"}, action="submit") \
+        .status_code == 404
+    autosave = intruder.autosave(victim_attempt, "who-says", "minister")
+    assert autosave.status_code == 404
+    assert autosave.is_json
+
+    assert responses(app, victim_attempt) == before
+    assert count(app, "SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL") == 0
+
+
+# Submitting and results
+
+
+def test_the_results_show_the_score_the_key_and_every_choices_feedback(app, joined):
+    attempt_id = joined.open_quiz()
+    response = joined.send(attempt_id, {"who-says": "nobody", "strong-evidence": "report"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{QUIZ}/attempts/{attempt_id}/results")
+
+    page = joined.client.get(f"{QUIZ}/attempts/{attempt_id}/results")
+    assert page.status_code == 200
+    shown = text(page)
+    # 1 for the single choice, 1 of 2 for picking one of the two right boxes.
+    assert re.search(r"<strong>2</strong> out of 3", shown)
+    assert "Correct answer" in shown
+    with app.app_context():
+        quiz = catalogue().quizzes["sample-quiz"]
+    for question in quiz.questions:
+        assert html.unescape(str(question.explanation_html)) in shown
+        for choice in question.choices:
+            assert html.unescape(str(choice.feedback_html)) in shown
+
+
+def test_the_quiz_page_leads_to_the_results_once_submitted(joined):
+    attempt_id = joined.open_quiz()
+    joined.send(attempt_id, {"who-says": "nobody"})
+    response = joined.client.get(QUIZ)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/results")
+
+
+def test_results_of_an_attempt_not_yet_submitted_lead_back_to_the_quiz(joined):
+    attempt_id = joined.open_quiz()
+    response = joined.client.get(f"{QUIZ}/attempts/{attempt_id}/results")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(QUIZ)
+
+
+def test_a_resent_submit_never_makes_a_second_score(app, joined):
+    attempt_id = joined.open_quiz()
+    first = joined.send(attempt_id, {"who-says": "nobody"})
+    with app.app_context():
+        stamp, score = get_db().conn.execute(
+            "SELECT submitted_at, score FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+
+    second = joined.send(attempt_id, {"who-says": "minister", "strong-evidence": "report"})
+
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert count(app, "SELECT count(*) FROM attempts") == 1
+    with app.app_context():
+        assert get_db().conn.execute("SELECT submitted_at, score FROM attempts WHERE id = ?",
+                                     [attempt_id]).fetchone() == (stamp, score)
+    assert score == 1.0
+    assert responses(app, attempt_id) == {"who-says": '"nobody"'}
+
+
+def test_autosave_into_a_submitted_attempt_is_refused(app, joined):
+    attempt_id = joined.open_quiz()
+    joined.send(attempt_id, {"who-says": "nobody"})
+    response = joined.autosave(attempt_id, "who-says", "minister")
+    assert response.status_code == 409
+    assert responses(app, attempt_id) == {"who-says": '"nobody"'}
+
+
+def test_a_retake_sent_twice_starts_one_new_attempt_and_stops_at_the_limit(app, joined):
+    first = joined.open_quiz()
+    joined.send(first, {"who-says": "minister"})
+    for _ in range(2):
+        response = joined.client.post(f"{QUIZ}/retake", data={"after": "1"})
+        assert response.status_code == 302
+    second = joined.open_quiz()
+    assert second != first
+    assert count(app, "SELECT count(*) FROM attempts") == 2
+
+    joined.send(second, {"who-says": "nobody"})
+    joined.client.post(f"{QUIZ}/retake", data={"after": "2"})
+    assert count(app, "SELECT count(*) FROM attempts") == 2  # the quiz allows two
+
+
+def test_an_attempt_is_reviewed_against_the_quiz_the_student_saw(tmp_path):
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+    shutil.copy(TESTS / "fixtures" / "quizzes" / "sample-quiz.toml", quizzes)
+    app = _make_app(tmp_path, QUIZZES_DIR=str(quizzes))
+    try:
+        with app.app_context():
+            code = class_store.create_class(get_db(), "Class 7B",
+                                            quiz_slugs=["sample-quiz"])["join_code"]
+        client = app.test_client()
+        client.post("/join", data={"code": code, "name": "Ada"})
+        page = client.get(QUIZ).get_data(as_text=True)
+        attempt_id = int(re.search(r"/quizzes/sample-quiz/attempts/(\d+)\"", page).group(1))
+
+        # While the student works, the author rewrites the key and a choice.
+        path = quizzes / "sample-quiz.toml"
+        edited = path.read_text(encoding="utf-8")
+        edited = edited.replace('text = "Nobody is named"\ncorrect = true',
+                                'text = "Nobody at all"\ncorrect = false')
+        edited = edited.replace('text = "The minister"\ncorrect = false',
+                                'text = "The minister"\ncorrect = true')
+        path.write_text(edited, encoding="utf-8")
+
+        response = client.post(f"{QUIZ}/attempts/{attempt_id}",
+                               data={"q-who-says": "nobody", "action": "submit"})
+        assert response.status_code == 302
+        results = text(client.get(f"{QUIZ}/attempts/{attempt_id}/results"))
+        assert re.search(r"<strong>1</strong> out of 3", results)
+        assert "Nobody is named" in results
+        assert "Nobody at all" not in results
+    finally:
+        app.extensions["classroom.db"].close_all()
