@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (check, create_class, serve, init_db):
+    for command in (backup, check, create_class, create_teacher, serve, init_db):
         app.cli.add_command(command)
 
 
@@ -83,6 +84,30 @@ def create_class(name: str) -> None:
     click.echo(created["join_code"])
 
 
+@click.command("create-teacher")
+@click.argument("username")
+@with_appcontext
+def create_teacher(username: str) -> None:
+    """Create a teacher account; the password is asked for twice and never echoed."""
+    from classroom.db import get_db
+    from classroom.store import teachers
+
+    username = username.strip()
+    if not re.fullmatch(r"[A-Za-z0-9._-]{3,64}", username):
+        raise click.BadParameter("a username is 3 to 64 letters, digits, dots, dashes and "
+                                 "underscores", param_hint="USERNAME")
+    db = get_db()
+    if teachers.username_taken(db, username):
+        raise click.ClickException(f"the username “{username}” is taken; choose another")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not 8 <= len(password) <= 128:
+        raise click.ClickException("a password is 8 to 128 characters; a few random words "
+                                   "make a strong one")
+    if teachers.create_teacher(db, username, password) is None:
+        raise click.ClickException(f"the username “{username}” is taken; choose another")
+    click.echo(f"Created teacher “{username}”. They log in at /teacher/login.")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -104,3 +129,16 @@ def serve(host: str, port: int, threads: int, workers: int, demo: bool, debug: b
         current_app.run(host=host, port=port, debug=True, use_reloader=True)
         return
     server.run(host=host, port=port, threads=threads, workers=workers)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Copy the live database to PATH, consistently, while the app keeps writing."""
+    from classroom.backup import backup_database
+
+    if path.exists():
+        raise click.BadParameter(f"{path} exists; choose a new file name", param_hint="PATH")
+    pages = backup_database(current_app.config["DATABASE"], path)
+    click.echo(f"Backed up {pages} pages to {path}")

@@ -25,6 +25,7 @@ from wtforms.validators import ValidationError
 from classroom import csrf, grading
 from classroom.access import QuizAccess, quiz_access
 from classroom.answers import CONFIDENCE_LEVELS, as_form_values, read_question, read_quiz
+from classroom.auth import address_key
 from classroom.db import get_db
 from classroom.errors import error_page
 from classroom.forms import ActionForm, JoinForm, ResumeForm
@@ -33,8 +34,10 @@ from classroom.questions import InvalidAnswer
 from classroom.store import attempts as attempt_store
 from classroom.store import classes as class_store
 from classroom.store import students as student_store
+from classroom.store import throttle
 
 bp = Blueprint("student", __name__)
+CODE_FAILURES_PER_MINUTE = 10  # wrong join or resume codes from one address
 
 
 def csrf_ok(token: str | None) -> bool:
@@ -108,8 +111,11 @@ def join():
         return render_template("student/join.html", form=form, resume_form=resume_form,
                                catalogue=catalogue()), 400
     db = get_db()
+    if code_guessing_blocked(db):
+        return _too_many_guesses(form, resume_form)
     found = class_store.class_by_code(db, form.code.data)
     if found is None:
+        record_code_failure(db)
         form.code.errors.append("No open class has this code. Check it with your teacher.")
         return render_template("student/join.html", form=form, resume_form=resume_form,
                                catalogue=catalogue()), 400
@@ -119,6 +125,21 @@ def join():
     session["student_id"] = student_id
     session["new_resume_code"] = resume_code
     return redirect(url_for("student.welcome"))
+
+
+def code_guessing_blocked(db) -> bool:
+    return throttle.is_blocked(db, address_key("codes"), CODE_FAILURES_PER_MINUTE, 60)
+
+
+def record_code_failure(db) -> None:
+    throttle.record_failure(db, address_key("codes"), 60)
+
+
+def _too_many_guesses(form: JoinForm, resume_form: ResumeForm):
+    message = ("Too many wrong codes from this network in the last minute. Wait a minute, "
+               "then check the code with your teacher and try again.")
+    return render_template("student/join.html", form=form, resume_form=resume_form,
+                           catalogue=catalogue(), blocked=message), 429
 
 
 @bp.get("/welcome")
@@ -136,8 +157,11 @@ def resume():
     join_form = JoinForm(formdata=None)
     found = None
     if form.validate():
+        if code_guessing_blocked(get_db()):
+            return _too_many_guesses(join_form, form)
         found = student_store.student_by_resume_code(get_db(), form.resume_code.data)
         if found is None:
+            record_code_failure(get_db())
             form.resume_code.errors.append("This resume code does not match anyone in an "
                                            "open class. Check each character.")
     if found is None:
