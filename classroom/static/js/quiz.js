@@ -45,24 +45,40 @@
     status.classList.toggle("error", !!isError);
   }
 
+  // One save per question at a time: a slow, older save must never land after a
+  // newer one and overwrite it. A change made meanwhile is sent when it returns.
+  var busy = {}, again = {};
+
   function save(fieldset, retried) {
+    var id = fieldset.getAttribute("data-question");
     var status = fieldset.querySelector(".save-status");
+    if (busy[id] && !retried) { again[id] = true; return; }
+    busy[id] = true;
     show(status, "Saving…");
+    function resend() {
+      busy[id] = false;
+      if (!again[id]) { return false; }
+      again[id] = false;
+      save(fieldset, false);
+      return true;
+    }
     fetch(url, {method: "POST", body: payload(fieldset), credentials: "same-origin",
                 headers: {"Accept": "application/json"}})
       .then(function (response) {
         return response.json().then(function (body) { return {ok: response.ok, body: body}; });
       })
       .then(function (result) {
-        if (result.ok) { show(status, "Saved"); return; }
-        if (result.body.csrf_token && !retried) {
+        if (!result.ok && result.body.csrf_token && !retried) {
           tokenInput.value = result.body.csrf_token;
           save(fieldset, true);
           return;
         }
+        if (resend()) { return; }
+        if (result.ok) { show(status, "Saved"); return; }
         show(status, "Not saved: " + (result.body.error || "try “Save answers”."), true);
       })
       .catch(function () {
+        if (resend()) { return; }
         show(status, "Not saved: no connection. Your choice is kept on this page; press “Save answers” when you are back online.", true);
       });
   }
