@@ -92,8 +92,11 @@ def start_server(data_dir: Path, **config) -> LiveServer:
             problems = "\n".join(str(p) for p in catalogue().problems)
             raise RuntimeError(f"the sourcing quiz does not load:\n{problems}")
         join_code = classes.create_class(
-            get_db(), CLASS_NAME, quiz_slugs=list(catalogue().quizzes))["join_code"]
+            get_db(), CLASS_NAME, quiz_slugs=list(catalogue().quizzes)
+        )["join_code"]
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+    )
     thread.start()
     return LiveServer(f"http://127.0.0.1:{server.server_port}", join_code, app, server, thread)

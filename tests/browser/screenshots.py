@@ -1,0 +1,132 @@
+"""Take the README's screenshots: a student joins, reads, answers half a quiz, submits.
+
+    python -m tests.browser.screenshots docs/screenshots
+
+Runs the same live server as the browser tests, on a throwaway database, in
+Debian's Chromium (/usr/bin/chromium); writes lesson.png, quiz.png, results.png
+and quiz-phone.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+
+from .harness import LiveServer, start_server
+from .steps import LESSON, QUIZ, answer_by_clicking, join, quiz_questions, save_status
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--font-render-hinting=none",
+]
+DESKTOP = {"width": 1100, "height": 900}
+PHONE = {"width": 360, "height": 780}
+
+
+def answer_half(page: Page, server: LiveServer) -> None:
+    """Open the sourcing quiz and answer its first half (the first one wrongly)."""
+    page.goto(f"{server.url}/quizzes/{QUIZ}")
+    questions = quiz_questions(server.app)
+    for index, q in enumerate(questions[: len(questions) // 2]):
+        answer_by_clicking(page, q, right=index != 0)
+        expect(save_status(page, q)).to_have_text("Saved")
+    page.mouse.move(0, 0)  # no hover highlight in the picture
+
+
+def scroll_to(page: Page, selector: str, margin: int = 16) -> None:
+    page.evaluate(
+        "([s, m]) => window.scrollTo(0, document.querySelector(s)"
+        ".getBoundingClientRect().top + window.scrollY - m)",
+        [selector, margin],
+    )
+
+
+def take(out: Path, server: LiveServer, browser) -> list[Path]:
+    saved = []
+
+    def shoot(page: Page, name: str) -> None:
+        path = out / name
+        page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
+        saved.append(path)
+
+    desktop = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
+    page = desktop.new_page()
+    join(page, server.url, server.join_code, "Ada")
+    page.get_by_role("link", name=re.compile("go to my quizzes")).click()
+    page.get_by_role("link", name="Read the lesson").click()
+    expect(page).to_have_url(re.compile(rf"/lessons/{LESSON}$"))
+    shoot(page, "lesson.png")
+
+    answer_half(page, server)
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "quiz.png")
+
+    questions = quiz_questions(server.app)
+    for q in questions[len(questions) // 2 :]:
+        answer_by_clicking(page, q)
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.locator(".score")).to_contain_text("out of")
+    page.mouse.move(0, 0)
+    shoot(page, "results.png")
+    desktop.close()
+
+    phone = browser.new_context(
+        viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True
+    )
+    page = phone.new_page()
+    join(page, server.url, server.join_code, "Grace")
+    answer_half(page, server)
+    scroll_to(page, "#quiz-form")
+    shoot(page, "quiz-phone.png")
+    phone.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "out",
+        nargs="?",
+        default="docs/screenshots",
+        type=Path,
+        help="where to write the PNGs (default: docs/screenshots)",
+    )
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is missing: install Debian's chromium package", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = start_server(Path(data_dir))
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+                )
+                try:
+                    saved = take(args.out, server, browser)
+                finally:
+                    browser.close()
+        finally:
+            server.stop()
+    for path in saved:
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
