@@ -62,8 +62,7 @@ class EvidenceQuestion(Question):
         for found, feedback in self.sentence_feedback:
             if found == sentence_id:
                 return feedback
-        return self.right_feedback_html if sentence_id in self.answers \
-            else self.wrong_feedback_html
+        return self.right_feedback_html if sentence_id in self.answers else self.wrong_feedback_html
 
 
 def quote_line(ctx: ParseContext, key: str, quote: Any) -> int:
@@ -90,22 +89,23 @@ def _answers(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[str, ...]:
     quotes = raw.get("answers")
     line = ctx.key_line("answers")
     if not isinstance(quotes, list) or not quotes:
-        ctx.problem("answers must be a list of one or more quotes, each from one sentence "
-                    "of the article", line)
+        ctx.problem(
+            "answers must be a list of one or more quotes, each from one sentence of the article",
+            line,
+        )
         return ()
     found: list[str] = []
     for quote in quotes:
         where = quote_line(ctx, "answers", quote)
         sentence_id = ctx.resolve_quote(quote, where)
         if sentence_id in found:
-            ctx.problem(f'answers quote sentence {sentence_id} more than once', where)
+            ctx.problem(f"answers quote sentence {sentence_id} more than once", where)
         elif sentence_id:
             found.append(sentence_id)
     return tuple(sorted(found))
 
 
-def _sentence_feedback(raw: Mapping[str, Any],
-                       ctx: ParseContext) -> tuple[tuple[str, Markup], ...]:
+def _sentence_feedback(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[tuple[str, Markup], ...]:
     if "sentence_feedback" not in raw:
         return ()
     notes: list[tuple[str, Markup]] = []
@@ -114,8 +114,10 @@ def _sentence_feedback(raw: Mapping[str, Any],
         sentence_id = ctx.resolve_quote(entry.get("quote"), line)
         feedback = ctx.text(entry, "feedback", f"sentence_feedback {index + 1}: ", line)
         if sentence_id and any(sentence_id == seen for seen, _ in notes):
-            ctx.problem(f"sentence_feedback {index + 1}: sentence {sentence_id} already has "
-                        f"its feedback", line)
+            ctx.problem(
+                f"sentence_feedback {index + 1}: sentence {sentence_id} already has its feedback",
+                line,
+            )
         elif sentence_id:
             notes.append((sentence_id, render_inline(feedback)))
     return tuple(notes)
@@ -126,11 +128,11 @@ class Evidence:
     name: ClassVar[str] = "evidence"
     label: ClassVar[str] = "Evidence in the article"
     auto_scored: ClassVar[bool] = True
-    keys: ClassVar[set[str]] = {"answers", "right_feedback", "wrong_feedback",
-                                "sentence_feedback"}
+    keys: ClassVar[set[str]] = {"answers", "right_feedback", "wrong_feedback", "sentence_feedback"}
 
-    def parse(self, raw: Mapping[str, Any], common: dict[str, Any],
-              ctx: ParseContext) -> EvidenceQuestion:
+    def parse(
+        self, raw: Mapping[str, Any], common: dict[str, Any], ctx: ParseContext
+    ) -> EvidenceQuestion:
         return EvidenceQuestion(
             **common,
             answers=_answers(raw, ctx),
@@ -150,12 +152,14 @@ class Evidence:
 
     def check_answer(self, question: EvidenceQuestion, answer: Any) -> None:
         if not isinstance(answer, list):
-            raise InvalidAnswer(f'the answer to question "{question.id}" must be a list of '
-                                f"sentences")
+            raise InvalidAnswer(
+                f'the answer to question "{question.id}" must be a list of sentences'
+            )
         for value in answer:
             if not isinstance(value, str) or question.sentence(value) is None:
-                raise InvalidAnswer(f'"{value}" is not a sentence of the article in question '
-                                    f'"{question.id}"')
+                raise InvalidAnswer(
+                    f'"{value}" is not a sentence of the article in question "{question.id}"'
+                )
 
     def score(self, question: EvidenceQuestion, answer: Any) -> float:
         picked = {a for a in answer if isinstance(a, str)} if isinstance(answer, list) else set()

@@ -64,8 +64,9 @@ def _parse_options(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[MatchOpti
     value = raw.get("options")
     line = ctx.key_line("options")
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        ctx.problem('options must be a list of tables: options = [{ id = "…", text = "…" }, …]',
-                    line)
+        ctx.problem(
+            'options must be a list of tables: options = [{ id = "…", text = "…" }, …]', line
+        )
         return ()
     if len(value) < 2:
         ctx.problem(f"needs at least 2 options, has {len(value)}", line)
@@ -82,8 +83,9 @@ def _parse_options(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[MatchOpti
     return tuple(options)
 
 
-def _parse_pairs(raw: Mapping[str, Any], ctx: ParseContext,
-                 options: tuple[MatchOption, ...]) -> tuple[MatchPair, ...]:
+def _parse_pairs(
+    raw: Mapping[str, Any], ctx: ParseContext, options: tuple[MatchOption, ...]
+) -> tuple[MatchPair, ...]:
     known = list(dict.fromkeys(o.id for o in options if o.id))
     pairs = []
     seen = []
@@ -98,8 +100,9 @@ def _parse_pairs(raw: Mapping[str, Any], ctx: ParseContext,
             ctx.problem(f"{where}answer must be the id of one of the options", line)
             answer = ""
         elif options and answer not in known and answer not in _written_ids(raw):
-            ctx.problem(f'{where}answer "{answer}" is not one of the options '
-                        f'({", ".join(known)})', line)
+            ctx.problem(
+                f'{where}answer "{answer}" is not one of the options ({", ".join(known)})', line
+            )
         seen.append((ident, line))
         pairs.append(MatchPair(ident, render_inline(text), answer, render_inline(feedback)))
     ctx.unique(seen, "pair")
@@ -121,8 +124,9 @@ class Match:
     auto_scored: ClassVar[bool] = True
     keys: ClassVar[set[str]] = {"options", "pairs"}
 
-    def parse(self, raw: Mapping[str, Any], common: dict[str, Any],
-              ctx: ParseContext) -> MatchQuestion:
+    def parse(
+        self, raw: Mapping[str, Any], common: dict[str, Any], ctx: ParseContext
+    ) -> MatchQuestion:
         options = _parse_options(raw, ctx)
         return MatchQuestion(**common, options=options, pairs=_parse_pairs(raw, ctx, options))
 
@@ -140,15 +144,18 @@ class Match:
 
     def check_answer(self, question: MatchQuestion, answer: Any) -> None:
         if not isinstance(answer, dict):
-            raise InvalidAnswer(f'the answer to question "{question.id}" must map each '
-                                f"statement to an option")
+            raise InvalidAnswer(
+                f'the answer to question "{question.id}" must map each statement to an option'
+            )
         for pair_id, option_id in answer.items():
             if question.pair(pair_id) is None:
-                raise InvalidAnswer(f'"{pair_id}" is not one of the statements of question '
-                                    f'"{question.id}"')
+                raise InvalidAnswer(
+                    f'"{pair_id}" is not one of the statements of question "{question.id}"'
+                )
             if not isinstance(option_id, str) or question.option(option_id) is None:
-                raise InvalidAnswer(f'"{option_id}" is not one of the options of question '
-                                    f'"{question.id}"')
+                raise InvalidAnswer(
+                    f'"{option_id}" is not one of the options of question "{question.id}"'
+                )
 
     def score(self, question: MatchQuestion, answer: Any) -> float:
         if not isinstance(answer, dict) or not question.pairs:

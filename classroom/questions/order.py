@@ -50,8 +50,11 @@ class OrderQuestion(Question):
 
     def is_complete(self, answer: Any) -> bool:
         """True when the answer lists every item once, as a stored answer does."""
-        return (isinstance(answer, list) and all(isinstance(a, str) for a in answer)
-                and sorted(answer) == sorted(i.id for i in self.items))
+        return (
+            isinstance(answer, list)
+            and all(isinstance(a, str) for a in answer)
+            and sorted(answer) == sorted(i.id for i in self.items)
+        )
 
     def shown(self, answer: Any) -> tuple[OrderItem, ...]:
         """The items in the student's saved order, else shuffled."""
@@ -77,8 +80,9 @@ class Order:
     auto_scored: ClassVar[bool] = True
     keys: ClassVar[set[str]] = {"items"}
 
-    def parse(self, raw: Mapping[str, Any], common: dict[str, Any],
-              ctx: ParseContext) -> OrderQuestion:
+    def parse(
+        self, raw: Mapping[str, Any], common: dict[str, Any], ctx: ParseContext
+    ) -> OrderQuestion:
         items = []
         seen = []
         for index, entry in enumerate(ctx.tables(raw, "items", minimum=2)):
@@ -102,8 +106,10 @@ class Order:
             if not value:
                 continue
             if not value.isdigit() or not 1 <= int(value) <= count:
-                raise InvalidAnswer(f'In question "{question.id}", the position of '
-                                    f"“{item.text}” must be a number from 1 to {count}.")
+                raise InvalidAnswer(
+                    f'In question "{question.id}", the position of '
+                    f"“{item.text}” must be a number from 1 to {count}."
+                )
             positions[item.id] = int(value)
         taken: dict[int, list[OrderItem]] = {}
         for item in question.items:
@@ -113,17 +119,20 @@ class Order:
             if len(items) > 1:
                 names = [f"“{i.text}”" for i in items]
                 both = "both" if len(items) == 2 else "all"
-                raise InvalidAnswer(f'In question "{question.id}", {", ".join(names[:-1])} '
-                                    f"and {names[-1]} are {both} in position {position}: "
-                                    f"give each item a different position.")
+                raise InvalidAnswer(
+                    f'In question "{question.id}", {", ".join(names[:-1])} '
+                    f"and {names[-1]} are {both} in position {position}: "
+                    f"give each item a different position."
+                )
         if len(positions) < count:
             return None
         return sorted(positions, key=positions.__getitem__)
 
     def check_answer(self, question: OrderQuestion, answer: Any) -> None:
         if not question.is_complete(answer):
-            raise InvalidAnswer(f'the answer to question "{question.id}" must list each of '
-                                f"its items once")
+            raise InvalidAnswer(
+                f'the answer to question "{question.id}" must list each of its items once'
+            )
 
     def score(self, question: OrderQuestion, answer: Any) -> float:
         try:

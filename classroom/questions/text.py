@@ -49,8 +49,10 @@ def rubric_score(question: TextQuestion, level: int) -> float:
 def _rubric(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[RubricLevel, ...]:
     entries = ctx.tables(raw, "rubric", minimum=0)
     if len(entries) != len(LEVELS) and isinstance(raw.get("rubric", []), list):
-        ctx.problem(f"rubric needs exactly 3 levels (2, 1 and 0), has {len(entries)}",
-                    ctx.table_line("rubric", 0))
+        ctx.problem(
+            f"rubric needs exactly 3 levels (2, 1 and 0), has {len(entries)}",
+            ctx.table_line("rubric", 0),
+        )
     found: dict[int, RubricLevel] = {}
     for index, entry in enumerate(entries):
         line = ctx.table_line("rubric", index)
@@ -66,8 +68,7 @@ def _rubric(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[RubricLevel, ...
         found[level] = RubricLevel(level, label.strip(), render_inline(descriptor))
     missing = [str(n) for n in LEVELS if n not in found]
     if len(entries) == len(LEVELS) and missing:
-        ctx.problem(f"rubric is missing level {' and '.join(missing)}",
-                    ctx.table_line("rubric", 0))
+        ctx.problem(f"rubric is missing level {' and '.join(missing)}", ctx.table_line("rubric", 0))
     return tuple(found[n] for n in LEVELS if n in found)
 
 
@@ -78,11 +79,15 @@ class Text:
     auto_scored: ClassVar[bool] = False
     keys: ClassVar[set[str]] = {"rubric"}
 
-    def parse(self, raw: Mapping[str, Any], common: dict[str, Any],
-              ctx: ParseContext) -> TextQuestion:
+    def parse(
+        self, raw: Mapping[str, Any], common: dict[str, Any], ctx: ParseContext
+    ) -> TextQuestion:
         explanation = raw.get("explanation")
-        return TextQuestion(**common, rubric=_rubric(raw, ctx),
-                            model_answer=explanation if isinstance(explanation, str) else "")
+        return TextQuestion(
+            **common,
+            rubric=_rubric(raw, ctx),
+            model_answer=explanation if isinstance(explanation, str) else "",
+        )
 
     def read_form(self, question: TextQuestion, form: Any) -> dict[str, str] | None:
         """The trimmed text; blank is unanswered. Line ends are sent as CR LF and
@@ -95,13 +100,19 @@ class Text:
         return answer
 
     def check_answer(self, question: TextQuestion, answer: Any) -> None:
-        if (not isinstance(answer, dict) or set(answer) != {"text"}
-                or not isinstance(answer["text"], str) or not answer["text"].strip()):
+        if (
+            not isinstance(answer, dict)
+            or set(answer) != {"text"}
+            or not isinstance(answer["text"], str)
+            or not answer["text"].strip()
+        ):
             raise InvalidAnswer(f'the answer to question "{question.id}" must be some text')
         if len(answer["text"]) > MAX_LENGTH:
-            raise InvalidAnswer(f'Your answer to question "{question.id}" is '
-                                f"{len(answer['text'])} characters long; shorten it to "
-                                f"{MAX_LENGTH} or fewer.")
+            raise InvalidAnswer(
+                f'Your answer to question "{question.id}" is '
+                f"{len(answer['text'])} characters long; shorten it to "
+                f"{MAX_LENGTH} or fewer."
+            )
 
     def score(self, question: TextQuestion, answer: Any) -> None:
         return None  # the teacher grades it: see rubric_score
