@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1100, "height": 900}
 PHONE = {"width": 360, "height": 780}
+MAX_HEIGHT = 1600
 
 
 def answer_half(page: Page, server: LiveServer) -> None:
@@ -57,9 +58,18 @@ def scroll_to(page: Page, selector: str, margin: int = 16) -> None:
 def take(out: Path, server: LiveServer, browser) -> list[Path]:
     saved = []
 
-    def shoot(page: Page, name: str) -> None:
+    def shoot(page: Page, name: str, down_to: str | None = None) -> None:
+        """The viewport, or the page from the top down to the end of down_to."""
         path = out / name
-        page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
+        options = {"full_page": False}
+        if down_to:
+            box = page.locator(down_to).bounding_box()
+            height = min(round(box["y"] + box["height"]) + 24, MAX_HEIGHT)
+            options = {
+                "full_page": True,
+                "clip": {"x": 0, "y": 0, "width": DESKTOP["width"], "height": height},
+            }
+        page.screenshot(path=str(path), animations="disabled", caret="hide", **options)
         saved.append(path)
 
     desktop = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
@@ -80,7 +90,8 @@ def take(out: Path, server: LiveServer, browser) -> list[Path]:
     page.get_by_role("button", name="Submit answers").click()
     expect(page.locator(".score")).to_contain_text("out of")
     page.mouse.move(0, 0)
-    shoot(page, "results.png")
+    # The score, then the whole of the first question's feedback, right answer included.
+    shoot(page, "results.png", down_to=".review-list > li:first-child")
     desktop.close()
 
     phone = browser.new_context(
