@@ -23,7 +23,7 @@ def score_question(question: Question, answer: Any) -> float | None:
     score = kind.score(question, answer)
     if score is None:
         return None
-    return round(min(max(score, 0.0), question.points), 6)
+    return min(round(max(score, 0.0), 6), question.points)
 
 
 def grade_answers(quiz: Quiz, answers: dict[str, Any]) -> dict[str, float | None]:
@@ -39,6 +39,8 @@ class Outcome:
     answer: Any
     score: float | None
     answered: bool
+    rubric_level: int | None = None  # a written answer's grade, and the teacher's comment
+    comment: str | None = None
 
     @property
     def correct(self) -> bool:
@@ -69,5 +71,7 @@ def outcomes(quiz: Quiz, responses: dict[str, dict[str, Any]],
             score = score_question(question, answer)
         else:
             score = row["score"]
-        found.append(Outcome(question, answer, score, row is not None))
+        found.append(Outcome(question, answer, score, row is not None,
+                             row.get("rubric_level") if row else None,
+                             row.get("comment") if row else None))
     return found

@@ -325,7 +325,9 @@ def autosave(slug: str, attempt_id: int):
         return jsonify(error=str(error)), 400
     if not attempt_store.save_answers(get_db(), attempt_id, current_student()["id"], posted):
         return jsonify(error="This attempt is already submitted."), 409
-    return jsonify(saved=True, question=question.id)
+    # An incomplete answer (an order with positions missing) saves as no answer yet.
+    return jsonify(saved=True, question=question.id,
+                   answered=posted[question.id][0] is not None)
 
 
 @bp.get("/quizzes/<slug>/attempts/<int:attempt_id>/results")

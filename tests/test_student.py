@@ -218,7 +218,7 @@ def test_autosave_keeps_the_latest_choice(app, joined):
     joined.autosave(attempt_id, "who-says", "minister")
     response = joined.autosave(attempt_id, "who-says", "nobody")
     assert response.status_code == 200
-    assert response.get_json() == {"saved": True, "question": "who-says"}
+    assert response.get_json() == {"saved": True, "question": "who-says", "answered": True}
     assert responses(app, attempt_id) == {"who-says": '"nobody"'}
 
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from classroom.problems import Problem  # noqa: F401  (re-exported for content users)
+
 if TYPE_CHECKING:
     from classroom.questions.base import Question
 
@@ -22,18 +24,6 @@ FEEDBACK_MODES = {
     "after_submit": "after submitting",
     "after_close": "after the quiz closes",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a content file, printed as `path:line: message`."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line or 1}: {self.message}"
 
 
 @dataclass(frozen=True)

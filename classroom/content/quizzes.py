@@ -177,7 +177,9 @@ def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
             continue
         allowed = QUESTION_KEYS | set(getattr(kind, "keys", ()))
         for key in sorted(set(raw) - allowed):
-            ctx.problem(f'unknown key "{key}" for a {kind.name} question', ctx.key_line(key))
+            article = "an" if kind.name[0] in "aeiou" else "a"
+            ctx.problem(f'unknown key "{key}" for {article} {kind.name} question',
+                        ctx.key_line(key))
         question = kind.parse(raw, _common(raw, ctx), ctx)
         problems.extend(ctx.problems)
         questions.append(question)

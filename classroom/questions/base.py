@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from markupsafe import Markup
 
-from classroom.content.model import Problem
+from classroom.problems import Problem
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict

@@ -373,6 +373,6 @@ def test_an_autosave_of_one_pair_keeps_it(taking):
         f"/quizzes/q/attempts/{attempt}/answers",
         data={"question": "moves", "q-moves-safe": "assurance", "q-moves-believed": ""},
     )
-    assert response.get_json() == {"saved": True, "question": "moves"}
+    assert response.get_json() == {"saved": True, "question": "moves", "answered": True}
     page = taking.client.get("/quizzes/q").get_data(as_text=True)
     assert '<option value="assurance" selected>An assurance</option>' in page

@@ -147,7 +147,7 @@ def test_a_blank_question_never_shows_the_items_in_the_right_order(author):
             ("points = 2\n", "points = 2\nchoices = []\n"),
             "choices = []",
             1,
-            'unknown key "choices" for a order question',
+            'unknown key "choices" for an order question',
         ),
     ],
 )
@@ -373,7 +373,7 @@ def test_autosave_keeps_a_complete_order_and_ignores_a_half_one(taking):
             "q-strength-assurance": "4",
         },
     )
-    assert full.get_json() == {"saved": True, "question": "strength"}
+    assert full.get_json() == {"saved": True, "question": "strength", "answered": True}
     assert order_on_page(taking.client.get("/quizzes/q").get_data(as_text=True)) == RIGHT
 
     clash = taking.client.post(

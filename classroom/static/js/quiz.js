@@ -74,7 +74,10 @@
           return;
         }
         if (resend()) { return; }
-        if (result.ok) { show(status, "Saved"); return; }
+        if (result.ok) {
+          show(status, result.body.answered === false ? "Saved: not answered yet" : "Saved");
+          return;
+        }
         show(status, "Not saved: " + (result.body.error || "try “Save answers”."), true);
       })
       .catch(function () {
