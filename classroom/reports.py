@@ -115,7 +115,9 @@ def _item_report(quiz: Quiz, question: Question, number: int, attempts: list[dic
     if hasattr(question, "choices"):
         report.choice_counts = _choice_counts(answers)
         report.upper_counts = _choice_counts(a for i, a in enumerate(answers) if i in upper)
-        shares = stats.distractor_shares(report.choice_counts, len(attempts))
+        # Every choice, picked or not: a distractor nobody picks does the least work of all.
+        shares = stats.distractor_shares({c.id: report.choice_counts.get(c.id, 0)
+                                          for c in question.choices}, len(attempts))
         correct = {c.id for c in question.choices if c.correct}
         report.unused = stats.unused_distractors(shares, correct) if len(attempts) >= 10 else []
         if upper and enough:
@@ -126,7 +128,8 @@ def _item_report(quiz: Quiz, question: Question, number: int, attempts: list[dic
     kind = question_type(question.type)
     tally: Callable | None = getattr(kind, "tally", None)
     if tally is not None:
-        report.tally = tally(question, [a for a in answers if a is not None])
+        report.tally = tally(question, [a["answers"][question.id] for a in attempts
+                                        if question.id in a["answers"]])
     report.by_confidence = _calibration(question, attempts)
     report.flags = stats.item_flags(facility, discrimination, n, upper_key, upper_distractor)
     return report

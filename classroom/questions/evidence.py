@@ -165,5 +165,18 @@ class Evidence:
         picked = {a for a in answer if isinstance(a, str)} if isinstance(answer, list) else set()
         return select_credit(picked, set(question.answers), float(question.points))
 
+    def tally(self, question: EvidenceQuestion, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """How many students picked each sentence: the heat map drawn on the article."""
+        picks = dict.fromkeys((s.id for s in question.article), 0)
+        for row in rows:
+            answer = row.get("answer")
+            for sentence_id in answer if isinstance(answer, list) else []:
+                if sentence_id in picks:
+                    picks[sentence_id] += 1
+        students = len(rows)
+        heat = {sid: min(5, round(5 * count / students)) if students else 0
+                for sid, count in picks.items()}
+        return {"picks": picks, "heat": heat, "students": students}
+
     def key(self, question: EvidenceQuestion) -> list[str]:
         return sorted(question.answers)

@@ -163,5 +163,18 @@ class Match:
         right = sum(1 for p in question.pairs if answer.get(p.id) == p.answer)
         return right / len(question.pairs) * float(question.points)
 
+    def tally(self, question: MatchQuestion, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """The confusion table: for each pair, how many students chose each option."""
+        table = {pair.id: dict.fromkeys((o.id for o in question.options), 0)
+                 for pair in question.pairs}
+        for row in rows:
+            answer = row.get("answer")
+            if not isinstance(answer, dict):
+                continue
+            for pair_id, option_id in answer.items():
+                if pair_id in table and option_id in table[pair_id]:
+                    table[pair_id][option_id] += 1
+        return {"table": table, "students": len(rows)}
+
     def key(self, question: MatchQuestion) -> dict[str, str]:
         return {p.id: p.answer for p in question.pairs}

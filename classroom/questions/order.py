@@ -141,5 +141,15 @@ class Order:
             return 0.0
         return concordant_share(answer, [i.id for i in question.items]) * float(question.points)
 
+    def tally(self, question: OrderQuestion, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """For each item, how many students put it in each position."""
+        positions = {item.id: [0] * len(question.items) for item in question.items}
+        for row in rows:
+            answer = row.get("answer")
+            if isinstance(answer, list) and sorted(answer) == sorted(positions):
+                for place, item_id in enumerate(answer):
+                    positions[item_id][place] += 1
+        return {"positions": positions, "students": len(rows)}
+
     def key(self, question: OrderQuestion) -> list[str]:
         return [i.id for i in question.items]

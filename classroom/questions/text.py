@@ -117,5 +117,16 @@ class Text:
     def score(self, question: TextQuestion, answer: Any) -> None:
         return None  # the teacher grades it: see rubric_score
 
+    def tally(self, question: TextQuestion, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """How many answers were graded at each rubric level, and how many wait."""
+        levels = {level.level: 0 for level in question.rubric}
+        waiting = 0
+        for row in rows:
+            if row.get("rubric_level") in levels:
+                levels[row["rubric_level"]] += 1
+            elif row.get("score") is None:
+                waiting += 1
+        return {"levels": levels, "waiting": waiting, "students": len(rows)}
+
     def key(self, question: TextQuestion) -> dict[str, str]:
         return {"text": question.model_answer}

@@ -25,7 +25,7 @@ WITH firsts AS (
 )
 SELECT firsts.id AS attempt_id, firsts.student_id, firsts.score AS total,
        firsts.max_score, firsts.quiz_version, responses.question_id,
-       responses.answer, responses.score, responses.confidence
+       responses.answer, responses.score, responses.confidence, responses.rubric_level
 FROM firsts LEFT JOIN responses ON responses.attempt_id = firsts.id
 ORDER BY firsts.student_id
 """
