@@ -13,13 +13,15 @@ from flask import Flask, current_app
 from sqlite_utils import Database
 
 BUSY_TIMEOUT_SECONDS = 10
+# The same wait in milliseconds, written out: SQL is never built by formatting.
+BUSY_TIMEOUT_PRAGMA = "PRAGMA busy_timeout = 10000"
 
 
 def connect(path: str | Path) -> Database:
     """Open the database with the pragmas every connection needs."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
     db = Database(conn, strict=True)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+    db.execute(BUSY_TIMEOUT_PRAGMA)
     db.execute("PRAGMA foreign_keys = ON")
     # Deleted rows (a removed student's answers) are overwritten, not left in free pages.
     db.execute("PRAGMA secure_delete = ON")

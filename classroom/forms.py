@@ -99,6 +99,15 @@ class ClassForm(FlaskForm):
         Length(max=80, message="Keep the name under 80 characters.")])
 
 
+def _options(*pairs: tuple[str, str]) -> list:
+    """A select's options: SelectChoice where WTForms has it (3.3 deprecates tuples)."""
+    try:
+        from wtforms import SelectChoice
+    except ImportError:  # WTForms before 3.3
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class AssignmentForm(FlaskForm):
     """One quiz's settings for one class."""
 
@@ -112,12 +121,12 @@ class AssignmentForm(FlaskForm):
     attempts = IntegerField("Attempts allowed", validators=[
         Optional(), NumberRange(min=0, max=50, message="Between 0 (unlimited) and 50.")],
         description="Empty: the quiz's own setting. 0: unlimited.")
-    feedback = SelectField("Feedback shown", choices=[
+    feedback = SelectField("Feedback shown", choices=_options(
         ("", "The quiz's own setting"), ("after_each", "After each answer"),
-        ("after_submit", "After submitting"), ("after_close", "After the quiz closes")],
+        ("after_submit", "After submitting"), ("after_close", "After the quiz closes")),
         validators=[Optional()])
-    role = SelectField("Pre/post-test", choices=[
-        ("", "Neither"), ("pre", "Pre-test of its lesson"), ("post", "Post-test of its lesson")],
+    role = SelectField("Pre/post-test", choices=_options(
+        ("", "Neither"), ("pre", "Pre-test of its lesson"), ("post", "Post-test of its lesson")),
         validators=[Optional()])
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:

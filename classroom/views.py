@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, abort, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
 from classroom import charts, stats
 from classroom.content.model import FEEDBACK_MODES, SKILLS
@@ -11,7 +13,29 @@ CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'n
        "frame-ancestors 'none'; form-action 'self'")
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in a path: a number SQLite can hold, so a larger one is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+class LimitedRequest(Request):
+    """MAX_FORM_PARTS for every form: Werkzeug applies it to multipart bodies only."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        limit = self.max_form_parts
+        if limit is not None and sum(1 for _ in self.form.items(multi=True)) > limit:
+            self.__dict__["form"] = self.parameter_storage_class()  # nothing reads the rest
+            raise RequestEntityTooLarge()
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = LimitedRequest
+    # Before the blueprints add their routes, which bind their converters.
+    app.url_map.converters["int"] = RowIdConverter
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor
@@ -20,6 +44,13 @@ def init_app(app: Flask) -> None:
                 "percent": format_percent, "decimal": format_decimal, "stats": stats,
                 "charts": charts, "mastery_band": stats.mastery_band,
                 "gain_band": stats.gain_band}
+
+    @app.before_request
+    def refuse_oversized_bodies() -> None:
+        """413 up front, whether or not the view would have read the body."""
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            abort(413)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
