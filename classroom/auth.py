@@ -45,6 +45,12 @@ def record_login_failure(db: Database, username: str) -> None:
     throttle.record_failure(db, address_key("login"), LOGIN_WINDOW)
 
 
+def record_login_success(db: Database, username: str) -> None:
+    """The account's earlier failures stop counting; the address's do not, so that one
+    known password cannot reset a guesser's allowance."""
+    throttle.clear(db, account_key(username))
+
+
 def start_session(teacher: dict[str, Any]) -> None:
     """A fresh session at login: nothing from before it survives."""
     session.clear()

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -38,7 +39,9 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 def filename(class_name: str, what: str, date: str) -> str:
     """`7b-history-responses-2026-11-28.csv`: the class and the date in the name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", class_name.lower()).strip("-") or "class"
+    # Accents are folded rather than dropped: "Übung" is "ubung", not "bung".
+    folded = unicodedata.normalize("NFKD", class_name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "class"
     return f"{slug}-{what}-{date}.csv"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlite_utils import Database
@@ -34,12 +36,24 @@ def assignment(db: Database, class_id: int, quiz_slug: str) -> dict[str, Any] | 
 
 def assign(db: Database, class_id: int, quiz_slug: str, *, opens_at: str | None = None,
            closes_at: str | None = None, attempts_allowed: int | None = None,
-           feedback: str | None = None, role: str | None = None) -> None:
-    """Assign a quiz to a class, or change its settings; one row per class and quiz."""
+           feedback: str | None = None, role: str | None = None,
+           lesson_quizzes: Iterable[str] | None = None) -> None:
+    """Assign a quiz to a class, or change its settings; one row per class and quiz.
+
+    `lesson_quizzes`: the slugs of the quizzes of the same lesson, among which a
+    new pre- or post-test replaces the old one; None: every quiz of the class.
+    """
     if role:
         # A lesson has one pre-test and one post-test per class: the new one replaces.
-        db.execute("UPDATE assignments SET role = NULL WHERE class_id = ? AND role = ? "
-                   "AND quiz_slug != ?", [class_id, role, quiz_slug])
+        others = None if lesson_quizzes is None else \
+            [slug for slug in lesson_quizzes if slug != quiz_slug]
+        if others is None:
+            db.execute("UPDATE assignments SET role = NULL WHERE class_id = ? AND role = ? "
+                       "AND quiz_slug != ?", [class_id, role, quiz_slug])
+        elif others:
+            db.execute("UPDATE assignments SET role = NULL WHERE class_id = ? AND role = ? "
+                       "AND quiz_slug IN (SELECT value FROM json_each(?))",
+                       [class_id, role, json.dumps(others)])
     db.execute(_UPSERT, {
         "class_id": class_id, "quiz_slug": quiz_slug, "opens_at": opens_at,
         "closes_at": closes_at, "attempts_allowed": attempts_allowed, "feedback": feedback,

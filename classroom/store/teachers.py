@@ -42,14 +42,24 @@ def username_taken(db: Database, username: str) -> bool:
 
 
 def create_teacher(db: Database, username: str, password: str) -> int | None:
-    """Create a teacher; None when the username is taken."""
-    try:
-        cursor = db.execute(
-            "INSERT INTO teachers (username, password_hash, created_at) VALUES (?, ?, ?)",
-            [username, generate_password_hash(password), clock.stamp()],
-        )
-    except sqlite3.IntegrityError:
-        return None
+    """Create a teacher; None when the username is taken.
+
+    The first teacher adopts the classes made from the command line before them,
+    as the first teacher made through the setup link does.
+    """
+    password_hash = generate_password_hash(password)
+    with immediate(db):
+        first = count_teachers(db) == 0
+        try:
+            cursor = db.conn.execute(
+                "INSERT INTO teachers (username, password_hash, created_at) VALUES (?, ?, ?)",
+                [username, password_hash, clock.stamp()],
+            )
+        except sqlite3.IntegrityError:
+            return None
+        if first:
+            db.conn.execute("UPDATE classes SET teacher_id = ? WHERE teacher_id IS NULL",
+                            [cursor.lastrowid])
     return cursor.lastrowid
 
 

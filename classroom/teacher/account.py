@@ -11,6 +11,7 @@ from classroom.auth import (
     end_session,
     login_blocked,
     record_login_failure,
+    record_login_success,
     start_session,
     teacher_required,
 )
@@ -52,6 +53,7 @@ def login():
         record_login_failure(db, username)
         form.password.errors.append(SAME_ANSWER)
         return render_template("teacher/login.html", form=form), 400
+    record_login_success(db, username)
     start_session(found)
     return redirect(_safe_next(request.args.get("next")) or url_for("teacher.dashboard"))
 

@@ -139,10 +139,12 @@ def _save_assignment(db, class_id: int, slug: str, form: AssignmentForm) -> None
     def stamp(value: datetime.datetime | None) -> str | None:
         return clock.stamp(value.replace(tzinfo=datetime.UTC)) if value else None
 
+    lesson = catalogue().quizzes[slug].lesson
     assignment_store.assign(
         db, class_id, slug, opens_at=stamp(form.opens_at.data),
         closes_at=stamp(form.closes_at.data), attempts_allowed=form.attempts.data,
         feedback=form.feedback.data or None, role=form.role.data or None,
+        lesson_quizzes=[q.slug for q in catalogue().quizzes_for(lesson)],
     )
 
 
