@@ -1,201 +1,32 @@
-"""Students: join a class, read the lesson, take quizzes, see results."""
+"""Taking a quiz: the page, autosave, submit once, results and retakes."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
-    current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_wtf.csrf import generate_csrf, validate_csrf
-from wtforms.validators import ValidationError
+from flask_wtf.csrf import generate_csrf
 
 from classroom import csrf, grading
 from classroom.access import QuizAccess, quiz_access
 from classroom.answers import CONFIDENCE_LEVELS, as_form_values, read_question, read_quiz
-from classroom.auth import address_key
 from classroom.db import get_db
 from classroom.errors import error_page
-from classroom.forms import ActionForm, JoinForm, ResumeForm
+from classroom.forms import ActionForm
 from classroom.library import catalogue, quiz_at_version
 from classroom.questions import InvalidAnswer
 from classroom.store import attempts as attempt_store
-from classroom.store import classes as class_store
-from classroom.store import students as student_store
-from classroom.store import throttle
-
-bp = Blueprint("student", __name__)
-CODE_FAILURES_PER_MINUTE = 10  # wrong join or resume codes from one address
-
-
-def csrf_ok(token: str | None) -> bool:
-    """Check a token by hand, for the views that must answer a bad one themselves."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return True
-    try:
-        validate_csrf(token)
-    except ValidationError:
-        return False
-    return True
-
-
-def current_student() -> dict[str, Any] | None:
-    if "student" not in g:
-        student_id = session.get("student_id")
-        found = student_store.get_student(get_db(), student_id) if student_id else None
-        if found is None or found["archived_at"] is not None:
-            found = None
-        g.student = found
-    return g.student
-
-
-def student_required(view: Callable) -> Callable:
-    @functools.wraps(view)
-    def wrapped(**kwargs: Any):
-        if current_student() is None:
-            if request.method == "POST" and request.path.endswith("/answers"):
-                return jsonify(error="Join your class again to keep saving."), 401
-            flash("Join your class (or use your resume code) to take quizzes.", "info")
-            return redirect(url_for("student.home"))
-        return view(**kwargs)
-
-    return wrapped
-
-
-@bp.app_context_processor
-def inject_student() -> dict[str, Any]:
-    return {"student": current_student() if "student_id" in session else None}
-
-
-@bp.get("/")
-def home():
-    student = current_student()
-    if student is None:
-        return render_template("student/join.html", form=JoinForm(), resume_form=ResumeForm(),
-                               catalogue=catalogue())
-    return _dashboard(student)
-
-
-def _dashboard(student: dict[str, Any]):
-    """The student's lessons with the quizzes their class was given, and their scores."""
-    cat = catalogue()
-    db = get_db()
-    best = attempt_store.best_scores(db, student["id"])
-    lessons = []
-    for lesson in cat.lessons.values():
-        quizzes = [(quiz, quiz_access(db, student, quiz)) for quiz in cat.quizzes_for(lesson.slug)]
-        quizzes = [(quiz, access) for quiz, access in quizzes if access.assigned]
-        if quizzes:
-            lessons.append((lesson, quizzes))
-    return render_template("student/dashboard.html", lessons=lessons, best=best,
-                           leave_form=ActionForm())
-
-
-@bp.post("/join")
-def join():
-    form = JoinForm()
-    resume_form = ResumeForm(formdata=None)
-    if not form.validate():
-        return render_template("student/join.html", form=form, resume_form=resume_form,
-                               catalogue=catalogue()), 400
-    db = get_db()
-    if code_guessing_blocked(db):
-        return _too_many_guesses(form, resume_form)
-    found = class_store.class_by_code(db, form.code.data)
-    if found is None:
-        record_code_failure(db)
-        form.code.errors.append("No open class has this code. Check it with your teacher.")
-        return render_template("student/join.html", form=form, resume_form=resume_form,
-                               catalogue=catalogue()), 400
-    student_id, resume_code = student_store.create_student(db, found["id"],
-                                                           form.name.data.strip())
-    session.clear()
-    session["student_id"] = student_id
-    session["new_resume_code"] = resume_code
-    return redirect(url_for("student.welcome"))
-
-
-def code_guessing_blocked(db) -> bool:
-    return throttle.is_blocked(db, address_key("codes"), CODE_FAILURES_PER_MINUTE, 60)
-
-
-def record_code_failure(db) -> None:
-    throttle.record_failure(db, address_key("codes"), 60)
-
-
-def _too_many_guesses(form: JoinForm, resume_form: ResumeForm):
-    message = ("Too many wrong codes from this network in the last minute. Wait a minute, "
-               "then check the code with your teacher and try again.")
-    return render_template("student/join.html", form=form, resume_form=resume_form,
-                           catalogue=catalogue(), blocked=message), 429
-
-
-@bp.get("/welcome")
-@student_required
-def welcome():
-    resume_code = session.pop("new_resume_code", None)
-    if resume_code is None:
-        return redirect(url_for("student.home"))
-    return render_template("student/welcome.html", resume_code=resume_code)
-
-
-@bp.post("/resume")
-def resume():
-    form = ResumeForm()
-    join_form = JoinForm(formdata=None)
-    found = None
-    if form.validate():
-        if code_guessing_blocked(get_db()):
-            return _too_many_guesses(join_form, form)
-        found = student_store.student_by_resume_code(get_db(), form.resume_code.data)
-        if found is None:
-            record_code_failure(get_db())
-            form.resume_code.errors.append("This resume code does not match anyone in an "
-                                           "open class. Check each character.")
-    if found is None:
-        return render_template("student/join.html", form=join_form, resume_form=form,
-                               catalogue=catalogue()), 400
-    session.clear()
-    session["student_id"] = found["id"]
-    flash(f"Welcome back, {found['display_name']}.", "success")
-    return redirect(url_for("student.home"))
-
-
-@bp.post("/leave")
-def leave():
-    form = ActionForm()
-    if form.validate():
-        session.clear()
-        flash("You have left this computer. Use your resume code to come back.", "success")
-    return redirect(url_for("student.home"))
-
-
-@bp.get("/lessons/<slug>")
-def lesson(slug: str):
-    cat = catalogue()
-    found = cat.lessons.get(slug)
-    if found is None:
-        problems = cat.problems_for("lesson", slug)
-        if problems:
-            return _broken("lesson", problems)
-        abort(404)
-    return render_template("student/lesson.html", lesson=found, quizzes=cat.quizzes_for(slug))
-
-
-def _broken(kind: str, problems: list) -> Any:
-    return render_template("broken.html", kind=kind, problems=problems), 503
+from classroom.student import bp
+from classroom.student.account import _broken
+from classroom.student.common import csrf_ok, current_student, student_required
 
 
 def _quiz_or_404(slug: str):

@@ -1,0 +1,136 @@
+"""Joining a class, coming back with a resume code, leaving, and the lesson."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+
+from classroom.access import quiz_access
+from classroom.db import get_db
+from classroom.forms import ActionForm, JoinForm, ResumeForm
+from classroom.library import catalogue
+from classroom.store import attempts as attempt_store
+from classroom.store import classes as class_store
+from classroom.store import students as student_store
+from classroom.student import bp
+from classroom.student.common import (
+    code_guessing_blocked,
+    current_student,
+    record_code_failure,
+    student_required,
+    too_many_guesses,
+)
+
+
+@bp.get("/")
+def home():
+    student = current_student()
+    if student is None:
+        return render_template("student/join.html", form=JoinForm(), resume_form=ResumeForm(),
+                               catalogue=catalogue())
+    return _dashboard(student)
+
+
+def _dashboard(student: dict[str, Any]):
+    """The student's lessons with the quizzes their class was given, and their scores."""
+    cat = catalogue()
+    db = get_db()
+    best = attempt_store.best_scores(db, student["id"])
+    lessons = []
+    for lesson in cat.lessons.values():
+        quizzes = [(quiz, quiz_access(db, student, quiz)) for quiz in cat.quizzes_for(lesson.slug)]
+        quizzes = [(quiz, access) for quiz, access in quizzes if access.assigned]
+        if quizzes:
+            lessons.append((lesson, quizzes))
+    return render_template("student/dashboard.html", lessons=lessons, best=best,
+                           leave_form=ActionForm())
+
+
+@bp.post("/join")
+def join():
+    form = JoinForm()
+    resume_form = ResumeForm(formdata=None)
+    if not form.validate():
+        return render_template("student/join.html", form=form, resume_form=resume_form,
+                               catalogue=catalogue()), 400
+    db = get_db()
+    if code_guessing_blocked(db):
+        return too_many_guesses(form, resume_form)
+    found = class_store.class_by_code(db, form.code.data)
+    if found is None:
+        record_code_failure(db)
+        form.code.errors.append("No open class has this code. Check it with your teacher.")
+        return render_template("student/join.html", form=form, resume_form=resume_form,
+                               catalogue=catalogue()), 400
+    student_id, resume_code = student_store.create_student(db, found["id"],
+                                                           form.name.data.strip())
+    session.clear()
+    session["student_id"] = student_id
+    session["new_resume_code"] = resume_code
+    return redirect(url_for("student.welcome"))
+
+
+@bp.get("/welcome")
+@student_required
+def welcome():
+    resume_code = session.pop("new_resume_code", None)
+    if resume_code is None:
+        return redirect(url_for("student.home"))
+    return render_template("student/welcome.html", resume_code=resume_code)
+
+
+@bp.post("/resume")
+def resume():
+    form = ResumeForm()
+    join_form = JoinForm(formdata=None)
+    found = None
+    if form.validate():
+        if code_guessing_blocked(get_db()):
+            return too_many_guesses(join_form, form)
+        found = student_store.student_by_resume_code(get_db(), form.resume_code.data)
+        if found is None:
+            record_code_failure(get_db())
+            form.resume_code.errors.append("This resume code does not match anyone in an "
+                                           "open class. Check each character.")
+    if found is None:
+        return render_template("student/join.html", form=join_form, resume_form=form,
+                               catalogue=catalogue()), 400
+    session.clear()
+    session["student_id"] = found["id"]
+    flash(f"Welcome back, {found['display_name']}.", "success")
+    return redirect(url_for("student.home"))
+
+
+@bp.post("/leave")
+def leave():
+    form = ActionForm()
+    if form.validate():
+        session.clear()
+        flash("You have left this computer. Use your resume code to come back.", "success")
+    return redirect(url_for("student.home"))
+
+
+@bp.get("/lessons/<slug>")
+def lesson(slug: str):
+    cat = catalogue()
+    found = cat.lessons.get(slug)
+    if found is None:
+        problems = cat.problems_for("lesson", slug)
+        if problems:
+            return _broken("lesson", problems)
+        abort(404)
+    return render_template("student/lesson.html", lesson=found, quizzes=cat.quizzes_for(slug))
+
+
+def _broken(kind: str, problems: list) -> Any:
+    return render_template("broken.html", kind=kind, problems=problems), 503
+
+

@@ -1,0 +1,87 @@
+"""What the student views share: who the student is, and the CSRF check by hand."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
+
+from classroom.auth import address_key
+from classroom.db import get_db
+from classroom.forms import JoinForm, ResumeForm
+from classroom.library import catalogue
+from classroom.store import students as student_store
+from classroom.store import throttle
+from classroom.student import bp
+
+CODE_FAILURES_PER_MINUTE = 10  # wrong join or resume codes from one address
+
+
+def csrf_ok(token: str | None) -> bool:
+    """Check a token by hand, for the views that must answer a bad one themselves."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        return False
+    return True
+
+
+def current_student() -> dict[str, Any] | None:
+    if "student" not in g:
+        student_id = session.get("student_id")
+        found = student_store.get_student(get_db(), student_id) if student_id else None
+        if found is None or found["archived_at"] is not None:
+            found = None
+        g.student = found
+    return g.student
+
+
+def student_required(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def wrapped(**kwargs: Any):
+        if current_student() is None:
+            if request.method == "POST" and request.path.endswith("/answers"):
+                return jsonify(error="Join your class again to keep saving."), 401
+            flash("Join your class (or use your resume code) to take quizzes.", "info")
+            return redirect(url_for("student.home"))
+        return view(**kwargs)
+
+    return wrapped
+
+
+@bp.app_context_processor
+def inject_student() -> dict[str, Any]:
+    return {"student": current_student() if "student_id" in session else None}
+
+
+def code_guessing_blocked(db) -> bool:
+    return throttle.is_blocked(db, address_key("codes"), CODE_FAILURES_PER_MINUTE, 60)
+
+
+def record_code_failure(db) -> None:
+    throttle.record_failure(db, address_key("codes"), 60)
+
+
+def too_many_guesses(form: JoinForm, resume_form: ResumeForm):
+    message = ("Too many wrong codes from this network in the last minute. Wait a minute, "
+               "then check the code with your teacher and try again.")
+    return render_template("student/join.html", form=form, resume_form=resume_form,
+                           catalogue=catalogue(), blocked=message), 429
+
+
