@@ -19,7 +19,7 @@ def backup_database(source: str | Path, target: str | Path) -> int:
     src = sqlite3.connect(str(source), timeout=10)
     dst = sqlite3.connect(str(partial))
     try:
-        src.backup(dst, pages=256)
+        src.backup(dst, pages=-1)
         dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
         pages = dst.execute("PRAGMA page_count").fetchone()[0]

@@ -23,6 +23,7 @@ class ItemReport:
     flags: list[str]
     choice_counts: dict[str, int] = field(default_factory=dict)
     upper_counts: dict[str, int] = field(default_factory=dict)
+    upper_n: int = 0  # students in the top 27% by total score
     unused: list[str] = field(default_factory=list)
     tally: Any = None  # the type's own view: a confusion table, sentence picks, levels
     by_confidence: dict[int, tuple[int, float]] = field(default_factory=dict)
@@ -115,6 +116,7 @@ def _item_report(quiz: Quiz, question: Question, number: int, attempts: list[dic
     if hasattr(question, "choices"):
         report.choice_counts = _choice_counts(answers)
         report.upper_counts = _choice_counts(a for i, a in enumerate(answers) if i in upper)
+        report.upper_n = len(upper)
         # Every choice, picked or not: a distractor nobody picks does the least work of all.
         shares = stats.distractor_shares({c.id: report.choice_counts.get(c.id, 0)
                                           for c in question.choices}, len(attempts))

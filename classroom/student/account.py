@@ -127,7 +127,13 @@ def lesson(slug: str):
         if problems:
             return _broken("lesson", problems)
         abort(404)
-    return render_template("student/lesson.html", lesson=found, quizzes=cat.quizzes_for(slug))
+    student = current_student()
+    quizzes = cat.quizzes_for(slug)
+    if student is not None:
+        # A student is offered only the quizzes their class was given.
+        quizzes = [q for q in quizzes if quiz_access(get_db(), student, q).assigned]
+    return render_template("student/lesson.html", lesson=found, quizzes=quizzes,
+                           linked=student is not None)
 
 
 def _broken(kind: str, problems: list) -> Any:

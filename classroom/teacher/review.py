@@ -54,7 +54,8 @@ def attempt(class_id: int, attempt_id: int):
     live = found["submitted_at"] is None
     return render_template("teacher/attempt.html", klass=klass, attempt=found, quiz=quiz,
                            outcomes=grading.outcomes(quiz, responses, live=live),
-                           responses=responses, lesson=catalogue().lessons.get(quiz.lesson))
+                           responses=responses, lesson=catalogue().lessons.get(quiz.lesson),
+                           whose="Student’s")
 
 
 @bp.get("/classes/<int:class_id>/quizzes/<slug>/report")
