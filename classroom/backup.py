@@ -9,9 +9,9 @@ from pathlib import Path
 def backup_database(source: str | Path, target: str | Path) -> int:
     """Copy `source` into a new file `target`; return the number of pages copied.
 
-    The backup API copies a snapshot page by page and restarts if a writer changes
-    a page it already copied, so the copy is always a consistent database. A plain
-    file copy of a WAL database can miss the writes still in the -wal file.
+    The backup API copies the database as one snapshot, so the copy is always a
+    consistent database. A plain file copy of a WAL database can miss the writes
+    still in the -wal file.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -19,6 +19,9 @@ def backup_database(source: str | Path, target: str | Path) -> int:
     src = sqlite3.connect(str(source), timeout=10)
     dst = sqlite3.connect(str(partial))
     try:
+        # All pages in one step, inside one read transaction: in WAL mode writers carry
+        # on meanwhile. Copied in small steps, every write by another connection between
+        # two steps starts the copy over, and with students saving it never finishes.
         src.backup(dst, pages=-1)
         dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
