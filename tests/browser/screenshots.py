@@ -4,7 +4,8 @@
 
 Runs the same live server as the browser tests, on a throwaway database, in
 Debian's Chromium (/usr/bin/chromium); writes lesson.png, quiz.png, results.png
-and quiz-phone.png.
+and quiz-phone.png, then has a teacher open the sourcing quiz's report once six
+students have submitted it (quiz-report.png).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from .harness import LiveServer, start_server
 from .steps import LESSON, QUIZ, answer_by_clicking, join, quiz_questions, save_status
+from .teacher_steps import PASSWORD, add_students, log_in, submit_quiz
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -57,6 +59,16 @@ def scroll_to(page: Page, selector: str, margin: int = 16) -> None:
 
 def take(out: Path, server: LiveServer, browser) -> list[Path]:
     saved = []
+
+    def shoot_region(page: Page, name: str, top: float, bottom: float) -> None:
+        """The full width of the page from top to bottom (at most MAX_HEIGHT)."""
+        path = out / name
+        height = min(round(bottom - top), MAX_HEIGHT)
+        clip = {"x": 0, "y": round(top), "width": DESKTOP["width"], "height": height}
+        page.screenshot(
+            path=str(path), animations="disabled", caret="hide", full_page=True, clip=clip
+        )
+        saved.append(path)
 
     def shoot(page: Page, name: str, down_to: str | None = None) -> None:
         """The viewport, or the page from the top down to the end of down_to."""
@@ -103,7 +115,46 @@ def take(out: Path, server: LiveServer, browser) -> list[Path]:
     scroll_to(page, "#quiz-form")
     shoot(page, "quiz-phone.png")
     phone.close()
+
+    # The teacher's view: the class (Ada and Grace above, and five more who submitted).
+    fill_the_class(server)
+    desktop = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
+    page = desktop.new_page()
+    log_in(page, server.url, TEACHER)
+    page.goto(f"{server.url}/teacher/classes/{class_id(server)}/quizzes/{QUIZ}/report")
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    page.mouse.move(0, 0)
+    # "Question by question": the first question's statistics, its chart and its table.
+    top, bottom = page.evaluate(
+        """() => [document.querySelector('#items').getBoundingClientRect().top + scrollY - 16,
+                  document.querySelector('.item-report').getBoundingClientRect().bottom
+                  + scrollY + 16]"""
+    )
+    shoot_region(page, "quiz-report.png", top, bottom)
+    desktop.close()
     return saved
+
+
+TEACHER = "ms-rivera"
+MORE_STUDENTS = ["Alan", "Barbara", "Edsger", "Frances", "Ken"]
+
+
+def class_id(server: LiveServer) -> int:
+    from classroom.db import get_db
+    from classroom.store import classes
+
+    with server.app.app_context():
+        return classes.class_by_code(get_db(), server.join_code)["id"]
+
+
+def fill_the_class(server: LiveServer) -> None:
+    """The first teacher (who adopts the class), and five more students who submitted."""
+    from classroom.db import get_db
+    from classroom.store import teachers
+
+    with server.app.app_context():
+        teachers.create_teacher(get_db(), TEACHER, PASSWORD)
+    submit_quiz(server.app, add_students(server.app, class_id(server), MORE_STUDENTS))
 
 
 def main(argv: list[str] | None = None) -> int:
