@@ -11,7 +11,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from flask import Flask
@@ -206,10 +206,28 @@ def assert_safe(response, sent: str) -> None:
     for leak in LEAKS + ELSEWHERE:
         if leak.lower() not in sent.lower():
             assert leak not in body, f"{leak!r} in the body:\n{body[:2000]}"
+    if response.mimetype == "text/html":
+        # Whatever was stored by an earlier request (a class renamed to markup, say).
+        for markup in MARKUP:
+            assert markup not in body, f"unescaped {markup!r}:\n{body[:2000]}"
+    location = response.headers.get("Location", "")
+    assert same_site(location), f"redirected off the site to {location!r}"
+
+
+def same_site(location: str) -> bool:
+    """Whether a browser following `location` stays on this site (browsers drop tabs and
+    line breaks from URLs and read a backslash as a slash)."""
+    if not location:
+        return True
+    seen = re.sub(r"[\x00-\x20]", "", location).replace("\\", "/")
+    parts = urlsplit(seen)
+    return (parts.scheme in {"", "http", "https"} and parts.netloc in {"", "localhost"}
+            and not seen.startswith("//"))
 
 
 # ---------------------------------------------------------------- strategies
 
+MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 HOSTILE = [
     "' OR 1=1 --", "'; DROP TABLE students; --", "\" OR \"\"=\"", "1; SELECT * FROM teachers",
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "../../etc/passwd",
@@ -334,6 +352,25 @@ def test_an_id_too_large_for_the_database_is_not_found_not_a_crash(school, numbe
                          data={"question": "who-says", "q-who-says": "nobody"},
                          headers={"Accept": "application/json"})
     assert saved.status_code == 404
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "https://evil.example/", "/\\evil.example/", "\\\\evil.example",
+    "/\t/evil.example", " //evil.example", "http:evil.example", "javascript:alert(1)",
+    "%2F%2Fevil.example", "/%2F%2Fevil.example", "///evil.example"])
+def test_after_logging_in_a_teacher_is_never_sent_to_another_site(school, target):
+    response = school.app.test_client().post(
+        "/teacher/login", query_string={"next": target},
+        data={"username": "teacher", "password": PASSWORD})
+    assert response.status_code == 302
+    assert same_site(response.headers["Location"]), response.headers["Location"]
+
+
+def test_after_logging_in_a_teacher_goes_back_to_the_page_they_asked_for(school):
+    response = school.app.test_client().post(
+        "/teacher/login", query_string={"next": f"/teacher/classes/{school.class_id}"},
+        data={"username": "teacher", "password": PASSWORD})
+    assert response.headers["Location"] == f"/teacher/classes/{school.class_id}"
 
 
 # ---------------------------------------------------------------- sizes
