@@ -413,6 +413,23 @@ def test_a_form_with_too_many_parts_is_refused_with_413(school, content_type):
         environ_base={"REMOTE_ADDR": "192.0.2.200"}).status_code == 400
 
 
+def test_the_limits_hold_when_form_tokens_are_checked_too(tmp_path):
+    """In production the token check reads the form first: still a 413, not a 400."""
+    app = _make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    try:
+        client = app.test_client()
+        parts = {f"k{n}": "v" for n in range(app.config["MAX_FORM_PARTS"] + 1)}
+        for content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            assert client.post("/join", data=parts,
+                               content_type=content_type).status_code == 413
+            assert client.post("/teacher/login", data=parts,
+                               content_type=content_type).status_code == 413
+        big = {"name": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)}
+        assert client.post("/join", data=big).status_code == 413
+    finally:
+        app.extensions["classroom.db"].close_all()
+
+
 # ---------------------------------------------------------------- join-code guessing
 
 def wrong_code(client: FlaskClient, address: str, code: str = "WRONG123"):
