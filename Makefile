@@ -41,9 +41,13 @@ format: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.browser.screenshots docs/screenshots
 
-## bench: drive the real server under load and print the figures
+## bench: load, reports and crash drill against the real server; prints every figure
 bench: $(STAMP)
-	$(BIN)/python bench/load.py
+	@status=0; \
+	$(BIN)/python bench/load.py || status=1; \
+	$(BIN)/python bench/reports.py || status=1; \
+	$(BIN)/python bench/crash.py || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Benchmarks and fault drills that run the real server: load, reports, crash safety."""
