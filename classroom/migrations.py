@@ -16,6 +16,18 @@ def m001_initial(db: Database) -> None:
             db.execute(statement)
 
 
+@migrations()
+def m002_reports_index(db: Database) -> None:
+    # Reports read a class's submitted attempts student by student; an index led by
+    # quiz_slug made them scan the whole school's attempts at the quiz.
+    db.execute("DROP INDEX IF EXISTS attempts_by_quiz")
+    db.execute(
+        "CREATE INDEX attempts_submitted ON attempts "
+        "(student_id, quiz_slug, number, score, max_score, quiz_version) "
+        "WHERE submitted_at IS NOT NULL"
+    )
+
+
 INITIAL_SCHEMA = """
 CREATE TABLE teachers (
     id INTEGER PRIMARY KEY,

@@ -1,5 +1,7 @@
 """Render author Markdown to HTML that is safe to serve."""
 
+import threading
+
 import markdown as _markdown
 import nh3
 from markupsafe import Markup
@@ -26,15 +28,27 @@ def sanitize(html: str) -> Markup:
     )
 
 
+_converters = threading.local()
+
+
+def _converter(name: str, extensions: list[str]) -> _markdown.Markdown:
+    """One converter per thread and kind, reset before each use: building one per
+    string was most of the time it took to load the content."""
+    converter = getattr(_converters, name, None)
+    if converter is None:
+        converter = _markdown.Markdown(extensions=extensions, output_format="html")
+        setattr(_converters, name, converter)
+    return converter.reset()
+
+
 def render_markdown(text: str) -> Markup:
     """Render block Markdown (paragraphs, lists, tables) to sanitised HTML."""
-    # A fresh converter per call: Markdown instances keep state between calls.
-    return sanitize(_markdown.markdown(text, extensions=EXTENSIONS, output_format="html"))
+    return sanitize(_converter("block", EXTENSIONS).convert(text))
 
 
 def render_inline(text: str) -> Markup:
     """Render one line of Markdown (a choice, a sentence) without the paragraph."""
-    html = _markdown.markdown(text, extensions=["smarty"], output_format="html").strip()
+    html = _converter("inline", ["smarty"]).convert(text).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return sanitize(html)

@@ -140,9 +140,9 @@ def submit(db: Database, attempt_id: int, student_id: int, posted: Posted,
         _write(db, attempt_id, student_id, posted)
         saved = answers(db, attempt_id)
         scores = grade({qid: row["answer"] for qid, row in saved.items()})
-        for question_id, score in scores.items():
-            db.conn.execute("UPDATE responses SET score = ? WHERE attempt_id = ? AND "
-                            "question_id = ?", [score, attempt_id, question_id])
+        db.conn.executemany(
+            "UPDATE responses SET score = ? WHERE attempt_id = ? AND question_id = ?",
+            [(score, attempt_id, question_id) for question_id, score in scores.items()])
         ungraded = sum(1 for qid, score in scores.items() if score is None and qid in saved)
         total = sum(score for score in scores.values() if score is not None)
         db.conn.execute(

@@ -98,3 +98,20 @@ def all_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
         WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL
         ORDER BY students.display_name COLLATE NOCASE, students.id, attempts.quiz_slug,
                  attempts.number, responses.question_id""", [class_id])
+
+
+def class_fingerprint(db: Database, class_id: int) -> tuple:
+    """Changes whenever the class's results do: a submit, a grade, a student removed."""
+    row = many(db, """
+        SELECT count(*) AS attempts, max(attempts.submitted_at) AS latest,
+               total(attempts.score) AS points, total(attempts.ungraded) AS ungraded,
+               (SELECT count(*) FROM students WHERE class_id = :class_id) AS students,
+               (SELECT max(graded_at) FROM responses
+                WHERE graded_at IS NOT NULL AND attempt_id IN (
+                    SELECT attempts.id FROM attempts JOIN students
+                    ON students.id = attempts.student_id
+                    WHERE students.class_id = :class_id)) AS graded
+        FROM attempts JOIN students ON students.id = attempts.student_id
+        WHERE students.class_id = :class_id AND attempts.submitted_at IS NOT NULL""",
+        {"class_id": class_id})[0]
+    return tuple(row.values())

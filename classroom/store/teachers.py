@@ -17,7 +17,14 @@ from classroom.store.rows import many, one, scalar
 
 INVITE_DAYS = 7
 # Checked against when the username is unknown, so both answers take as long.
-_DUMMY_HASH = generate_password_hash("not a real password")
+# Made on first use: scrypt at import would slow every start.
+_dummy_hash: list[str] = []
+
+
+def _dummy() -> str:
+    if not _dummy_hash:
+        _dummy_hash.append(generate_password_hash("not a real password"))
+    return _dummy_hash[0]
 
 
 def _token_hash(token: str) -> str:
@@ -67,7 +74,7 @@ def verify_password(db: Database, username: str, password: str) -> dict[str, Any
     """The teacher when the password is right; None for a wrong password or unknown user."""
     found = teacher_by_username(db, username)
     if found is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy(), password)
         return None
     return found if check_password_hash(found["password_hash"], password) else None
 

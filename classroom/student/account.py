@@ -16,6 +16,7 @@ from flask import (
 from classroom.access import quiz_access
 from classroom.db import get_db
 from classroom.forms import ActionForm, JoinForm, ResumeForm
+from classroom.fragments import once_per_version
 from classroom.library import catalogue
 from classroom.store import attempts as attempt_store
 from classroom.store import classes as class_store
@@ -132,8 +133,9 @@ def lesson(slug: str):
     if student is not None:
         # A student is offered only the quizzes their class was given.
         quizzes = [q for q in quizzes if quiz_access(get_db(), student, q).assigned]
+    body = once_per_version("student/_lesson_body.html", found, lesson=found)
     return render_template("student/lesson.html", lesson=found, quizzes=quizzes,
-                           linked=student is not None)
+                           linked=student is not None, body=body)
 
 
 def _broken(kind: str, problems: list) -> Any:

@@ -21,6 +21,7 @@ from classroom.answers import CONFIDENCE_LEVELS, as_form_values, read_question, 
 from classroom.db import get_db
 from classroom.errors import error_page
 from classroom.forms import ActionForm
+from classroom.fragments import once_per_version
 from classroom.library import catalogue, quiz_at_version
 from classroom.questions import InvalidAnswer
 from classroom.store import attempts as attempt_store
@@ -83,6 +84,7 @@ def _render_quiz(attempt: dict, saved: dict, access: QuizAccess, status: int = 2
                  errors: list[str] = ()):
     quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
     lesson = catalogue().lessons.get(quiz_version.lesson)
+    reread = once_per_version("student/_reading.html", lesson, lesson=lesson) if lesson else ""
     checked = {}
     if access.feedback == "after_each":
         # Answers already checked show their feedback in place of their inputs.
@@ -90,7 +92,7 @@ def _render_quiz(attempt: dict, saved: dict, access: QuizAccess, status: int = 2
                    if o.answered}
     return render_template("student/quiz.html", quiz=quiz_version, attempt=attempt,
                            saved=saved, lesson=lesson, form=ActionForm(), errors=errors,
-                           access=access, checked=checked,
+                           access=access, checked=checked, reread=reread,
                            confidence_levels=CONFIDENCE_LEVELS), status
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, render_template
+from flask import Response, abort, current_app, render_template
 
-from classroom import clock, exports, grading, reports
+from classroom import clock, exports, grading, report_cache, reports
 from classroom.auth import teacher_required
 from classroom.db import get_db
 from classroom.library import catalogue, quiz_at_version
@@ -33,10 +33,23 @@ def gradebook(class_id: int):
     klass = owned_class(class_id)
     db = get_db()
     quizzes = _class_quizzes(class_id)
-    students = report_store.students_of(db, class_id)
-    book = reports.gradebook(students, quizzes, report_store.submitted_attempts(db, class_id))
-    return render_template("teacher/gradebook.html", klass=klass, quizzes=quizzes,
-                           students=students, book=book)
+
+    def render() -> str:
+        students = report_store.students_of(db, class_id)
+        book = reports.gradebook(students, quizzes,
+                                 report_store.submitted_attempts(db, class_id))
+        return render_template("teacher/_gradebook_body.html", klass=klass, quizzes=quizzes,
+                               students=students, book=book)
+
+    key = ("gradebook", class_id, _fingerprint(class_id),
+           tuple((q.slug, q.version) for q in quizzes))
+    return render_template("teacher/gradebook.html", klass=klass,
+                           body=report_cache.cached(key, render))
+
+
+def _fingerprint(class_id: int) -> tuple:
+    """What a cached report of this class depends on (the database too: tests run many)."""
+    return (current_app.config["DATABASE"], *report_store.class_fingerprint(get_db(), class_id))
 
 
 @bp.get("/classes/<int:class_id>/attempts/<int:attempt_id>")
@@ -65,14 +78,20 @@ def quiz_report(class_id: int, slug: str):
     quiz = catalogue().quizzes.get(slug)
     if quiz is None:
         abort(404)
-    rows = report_store.first_attempt_responses(get_db(), class_id, slug)
     lesson = catalogue().lessons.get(quiz.lesson)
-    return render_template(
-        "teacher/quiz_report.html", klass=klass, quiz=quiz, lesson=lesson,
-        report=reports.quiz_report(quiz, rows),
-        confusions=reports.technique_confusions(quiz, rows),
-        misleading=reports.misleading_sentences(quiz, lesson, rows),
-    )
+
+    def render() -> str:
+        rows = report_store.first_attempt_responses(get_db(), class_id, slug)
+        return render_template(
+            "teacher/_quiz_report_body.html", klass=klass, quiz=quiz, lesson=lesson,
+            report=reports.quiz_report(quiz, rows),
+            confusions=reports.technique_confusions(quiz, rows),
+            misleading=reports.misleading_sentences(quiz, lesson, rows),
+        )
+
+    key = ("quiz", class_id, slug, quiz.version, id(lesson), _fingerprint(class_id))
+    return render_template("teacher/quiz_report.html", klass=klass, quiz=quiz,
+                           body=report_cache.cached(key, render))
 
 
 @bp.get("/classes/<int:class_id>/mastery")
@@ -80,11 +99,19 @@ def quiz_report(class_id: int, slug: str):
 def mastery(class_id: int):
     klass = owned_class(class_id)
     db = get_db()
-    students = report_store.students_of(db, class_id)
-    matrix = reports.mastery_matrix(students, report_store.latest_responses(db, class_id),
-                                    lambda slug, version: quiz_at_version(db, slug, version))
-    return render_template("teacher/mastery.html", klass=klass, students=students,
-                           matrix=matrix)
+
+    def render() -> str:
+        students = report_store.students_of(db, class_id)
+        matrix = reports.mastery_matrix(
+            students, report_store.latest_responses(db, class_id),
+            lambda slug, version: quiz_at_version(db, slug, version))
+        return render_template("teacher/_mastery_body.html", klass=klass, students=students,
+                               matrix=matrix)
+
+    # Mastery reads each attempt against its own stored quiz version, which never changes.
+    key = ("mastery", class_id, _fingerprint(class_id))
+    return render_template("teacher/mastery.html", klass=klass,
+                           body=report_cache.cached(key, render))
 
 
 @bp.get("/classes/<int:class_id>/gain")

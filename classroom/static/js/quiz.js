@@ -10,6 +10,16 @@
   var total = form.querySelectorAll("fieldset.question").length;
 
   function answered(fieldset) {
+    // An order is an answer once every item has its own position, as the server counts it.
+    var positions = fieldset.querySelectorAll("select.order-select");
+    if (positions.length) {
+      var seen = {};
+      return Array.prototype.every.call(positions, function (select) {
+        if (!select.value || seen[select.value]) { return false; }
+        seen[select.value] = true;
+        return true;
+      });
+    }
     var inputs = fieldset.querySelectorAll("input, select, textarea");
     for (var i = 0; i < inputs.length; i++) {
       var el = inputs[i];
@@ -87,15 +97,21 @@
   }
 
   var timers = {};
-  form.addEventListener("change", function (event) {
+  function changed(event, delay) {
     var fieldset = event.target.closest("fieldset.question");
     if (!fieldset) { return; }
     updateProgress();
     var id = fieldset.getAttribute("data-question");
     clearTimeout(timers[id]);
-    // Text is saved a moment after typing stops; choices at once.
-    var delay = event.target.tagName === "TEXTAREA" ? 400 : 0;
     timers[id] = setTimeout(function () { save(fieldset, false); }, delay);
+  }
+  // Choices are saved at once; text when the box is left, and a moment after
+  // typing stops (a textarea's "change" only fires when it loses focus).
+  form.addEventListener("change", function (event) {
+    changed(event, event.target.tagName === "TEXTAREA" ? 400 : 0);
+  });
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName === "TEXTAREA") { changed(event, 1000); }
   });
 
   var submitted = false;
