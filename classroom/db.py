@@ -123,6 +123,12 @@ def get_db() -> Database:
     return current_app.extensions["classroom.db"].get()
 
 
+def write_lock_of(db: Database) -> contextlib.AbstractContextManager:
+    """The database's writer queue, held around a write (a no-op for foreign connections)."""
+    lock = getattr(db, "write_lock", None)
+    return lock.held() if lock else contextlib.nullcontext()
+
+
 @contextlib.contextmanager
 def immediate(db: Database) -> Iterator[Database]:
     """A write transaction that takes the lock up front.
@@ -130,8 +136,7 @@ def immediate(db: Database) -> Iterator[Database]:
     A deferred transaction that reads and then writes fails with "database is
     locked" when another writer got in between, whatever the busy timeout.
     """
-    lock = getattr(db, "write_lock", None)
-    with lock.held() if lock else contextlib.nullcontext():
+    with write_lock_of(db):
         db.conn.execute("BEGIN IMMEDIATE")
         try:
             yield db

@@ -38,12 +38,13 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    @app.context_processor
-    def helpers() -> dict:
-        return {"SKILLS": SKILLS, "FEEDBACK_MODES": FEEDBACK_MODES, "points": format_points,
-                "percent": format_percent, "decimal": format_decimal, "stats": stats,
-                "charts": charts, "mastery_band": stats.mastery_band,
-                "gain_band": stats.gain_band}
+    # Globals, not a context processor: question templates are imported without the
+    # page's context (so Jinja caches them) and still need these.
+    app.jinja_env.globals.update(
+        SKILLS=SKILLS, FEEDBACK_MODES=FEEDBACK_MODES, points=format_points,
+        percent=format_percent, decimal=format_decimal, stats=stats, charts=charts,
+        mastery_band=stats.mastery_band, gain_band=stats.gain_band,
+    )
 
     @app.before_request
     def refuse_oversized_bodies() -> None:

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from classroom import clock
 from classroom.content import Quiz
-from classroom.db import durable, immediate
+from classroom.db import durable, immediate, write_lock_of
 from classroom.store.rows import many, one
 
 # (answer, confidence); an answer of None clears the question.
@@ -119,6 +119,13 @@ def _write(db: Database, attempt_id: int, student_id: int, posted: Posted) -> in
 def save_answers(db: Database, attempt_id: int, student_id: int, posted: Posted) -> bool:
     """Save answers to an open attempt of this student's; False when it is not theirs
     or already submitted (nothing is written then)."""
+    if len(posted) == 1 and next(iter(posted.values()))[0] is not None:
+        # The autosave of one answer: the statement checks owner and openness itself,
+        # so it needs no read first and holds the write lock for the shortest time.
+        with write_lock_of(db):
+            saved = _write(db, attempt_id, student_id, posted) == 1
+            db.conn.commit()
+        return saved
     with immediate(db):
         if not _is_open(db, attempt_id, student_id):
             return False
