@@ -1,4 +1,5 @@
-"""Every student page passes axe (nothing serious or critical) and fits a 360 px phone."""
+"""Every student page passes axe (nothing serious or critical) and fits a 360 px phone:
+the quiz page of each quiz (so every question type), and results with every type."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from harness import LiveServer
 from playwright.sync_api import Page, expect
-from steps import LESSON, QUIZ, answer_by_clicking, join, quiz_questions, save_status
+from steps import LESSON, answer_for, answer_with_mouse, expect_saved, join, quiz_questions
 
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 360
+QUIZZES = ("sourcing", "denial-rhetoric", "evidence-evaluation")
+ALL_TYPES = "evidence-evaluation"  # the quiz with every question type
+TYPES = {"single", "multiple", "match", "order", "evidence", "text"}
 BLOCKING = {"serious", "critical"}
 
 
@@ -47,26 +51,46 @@ def lesson(page: Page, server: LiveServer) -> None:
     expect(page.get_by_role("article")).to_be_visible()
 
 
-def quiz(page: Page, server: LiveServer) -> None:
-    join(page, server.url, server.join_code)
-    page.goto(f"{server.url}/quizzes/{QUIZ}")
-    questions = quiz_questions(server.app)
-    for q in questions[:2]:
-        answer_by_clicking(page, q)
-        expect(save_status(page, q)).to_have_text("Saved")
-    # The article to reread is part of the page: check it open.
-    page.get_by_text("Reread the article", exact=True).click()
-    expect(page.get_by_role("article")).to_be_visible()
+def quiz_page(slug: str) -> Callable[[Page, LiveServer], None]:
+    """The quiz with every one of its questions' controls, some of them in use (a
+    choice and its confidence, a match, an order moved, sentences picked, text), and
+    the article to reread open."""
+
+    def setup(page: Page, server: LiveServer) -> None:
+        join(page, server.url, server.join_code)
+        page.goto(f"{server.url}/quizzes/{slug}")
+        questions = quiz_questions(server.app, slug)
+        used = [questions[0]] + [q for q in questions if q.type not in {"single", "multiple"}]
+        for q in used:
+            answer_with_mouse(
+                page,
+                q,
+                answer_for(q, right=q.type != "evidence"),
+                confidence=3 if q.confidence else None,
+                moves="any",
+            )
+            expect_saved(page, q)
+        page.get_by_text("Reread the article", exact=True).click()
+        expect(page.get_by_role("article")).to_be_visible()
+
+    return setup
 
 
 def results(page: Page, server: LiveServer) -> None:
+    """The results of the quiz with every type, every question answered: right, wrong,
+    partly right, and a written answer awaiting grading."""
     join(page, server.url, server.join_code)
-    page.goto(f"{server.url}/quizzes/{QUIZ}")
-    for index, q in enumerate(quiz_questions(server.app)):
-        if index % 4 != 3:  # a mix: right, wrong, and unanswered
-            answer_by_clicking(page, q, right=index % 2 == 0)
+    page.goto(f"{server.url}/quizzes/{ALL_TYPES}")
+    questions = quiz_questions(server.app, ALL_TYPES)
+    assert {q.type for q in questions} == TYPES
+    for index, q in enumerate(questions):
+        answer = answer_for(q, right=index % 2 == 0)
+        if q.type == "evidence":
+            answer = sorted([q.correct[0].id, q.wrong[0].id])  # a right and a wrong pick
+        answer_with_mouse(page, q, answer, confidence=1 + index % 3 if q.confidence else None)
     page.get_by_role("button", name="Submit answers").click()
     expect(page.locator(".score")).to_contain_text("out of")
+    expect(page.locator(".tag-picked").filter(has_text="Your pick")).not_to_have_count(0)
 
 
 PAGES: dict[str, Callable[[Page, LiveServer], None]] = {
@@ -74,7 +98,7 @@ PAGES: dict[str, Callable[[Page, LiveServer], None]] = {
     "join-with-errors": join_errors,
     "welcome": welcome,
     "lesson": lesson,
-    "quiz": quiz,
+    **{f"quiz-{slug}": quiz_page(slug) for slug in QUIZZES},
     "results": results,
     "dashboard": dashboard,
 }
@@ -91,19 +115,11 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_no_serious_accessibility_violations(page: Page, live_server: LiveServer, name: str):
-    PAGES[name](page, live_server)
-    violations = Axe().run(page).response["violations"]
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"axe on the {name} page ({page.url}):\n{describe(blocking)}"
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_no_horizontal_scroll_on_a_phone(page: Page, live_server: LiveServer, name: str):
-    page.set_viewport_size({"width": PHONE_WIDTH, "height": 780})
-    PAGES[name](page, live_server)
+def too_wide(page: Page) -> str:
+    """What sticks out past the phone's width, if anything."""
     width = page.evaluate("document.documentElement.scrollWidth")
+    if width <= PHONE_WIDTH + 1:
+        return ""
     wide = page.evaluate(
         """(limit) => [...document.querySelectorAll('body *')]
               .filter(el => el.getBoundingClientRect().right > limit + 1)
@@ -113,6 +129,20 @@ def test_no_horizontal_scroll_on_a_phone(page: Page, live_server: LiveServer, na
                          + ' right=' + Math.round(el.getBoundingClientRect().right))""",
         PHONE_WIDTH,
     )
-    assert width <= PHONE_WIDTH + 1, (
-        f"the {name} page is {width} px wide at {PHONE_WIDTH} px; too wide: {wide}"
-    )
+    return f"{width} px wide at {PHONE_WIDTH} px; too wide: {wide}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_violations_and_no_scroll_on_a_phone(
+    page: Page, live_server: LiveServer, name: str
+):
+    """axe at desktop width, then the same page on a 360 px wide phone."""
+    PAGES[name](page, live_server)
+    violations = Axe().run(page).response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"axe on the {name} page ({page.url}):\n{describe(blocking)}"
+
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 780})
+    page.wait_for_function(f"window.innerWidth === {PHONE_WIDTH}")
+    problem = too_wide(page)
+    assert not problem, f"the {name} page is {problem}"

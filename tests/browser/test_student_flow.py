@@ -1,22 +1,36 @@
-"""A student in a real browser: join, read, answer (autosaved), reload, submit, see feedback."""
+"""A student in a real browser: join, read, answer every question type (autosaved), reload,
+submit, see feedback; by mouse, by keyboard alone, and without JavaScript."""
 
 from __future__ import annotations
 
 import re
+import time
+from typing import Any
 
 import pytest
 from harness import LiveServer
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from steps import (
     LESSON,
     QUIZ,
     Question,
     answer_by_clicking,
+    answer_for,
+    answer_with_keyboard,
+    answer_with_mouse,
+    assert_answer_shown,
     choice_input,
+    expect_saved,
     join,
+    key,
+    of_type,
+    points_for,
+    press_until_focused,
     question_group,
     quiz_questions,
+    review_region,
     save_status,
+    stored_answers,
 )
 
 from classroom.db import get_db
@@ -26,6 +40,7 @@ from classroom.views import format_points
 pytestmark = pytest.mark.browser
 
 RESULTS_URL = re.compile(rf"/quizzes/{QUIZ}/attempts/\d+/results$")
+Answers = dict[str, Any]
 
 
 def quiz_title(server: LiveServer) -> str:
@@ -33,32 +48,85 @@ def quiz_title(server: LiveServer) -> str:
         return catalogue().quizzes[QUIZ].title
 
 
-def expected_score(questions: list[Question], wrong: set[str]) -> str:
-    return format_points(sum(q.points for q in questions if q.id not in wrong))
+def first_half(questions: list[Question]) -> list[Question]:
+    """Half the quiz, every type beyond single and multiple among it (so a reload
+    must bring back an evidence pick, an order and a written answer too)."""
+    half = len(questions) // 2
+    others = [q for q in questions if q.type not in {"single", "multiple"}]
+    choices = [q for q in questions if q.type in {"single", "multiple"}]
+    picked = {q.id for q in others + choices[: max(0, half - len(others))]}
+    return [q for q in questions if q.id in picked]
 
 
-def assert_selected(page: Page, questions: list[Question], answered: dict[str, list]) -> None:
+def confidence_for(questions: list[Question]) -> dict[str, int]:
+    """A level for every question that asks "How sure are you?"."""
+    return {q.id: 1 + index % 3 for index, q in enumerate(q for q in questions if q.confidence)}
+
+
+def wait_until_stored(server: LiveServer, student: str, answers: Answers, sure: dict) -> None:
+    """The server holds exactly these answers (and confidence levels) for the student."""
+    deadline = time.monotonic() + 10
+    while True:
+        rows = stored_answers(server.app, student)
+        found = {qid: row["answer"] for qid, row in rows.items()}
+        levels = {qid: row["confidence"] for qid, row in rows.items() if row["confidence"]}
+        wanted = {qid: level for qid, level in sure.items() if qid in answers}
+        if found == answers and levels == wanted:
+            return
+        if time.monotonic() > deadline:
+            assert found == answers and levels == wanted
+        time.sleep(0.1)
+
+
+def assert_shown(
+    page: Page, questions: list[Question], answers: Answers, sure: dict, loaded: bool = True
+) -> None:
+    """Every question shows its answer (or is blank); `loaded`: as saved, after a load."""
     for q in questions:
-        chosen = {c.id for c in answered.get(q.id, [])}
-        for choice in q.choices:
-            box = choice_input(page, q, choice)
-            if choice.id in chosen:
-                expect(box).to_be_checked()
-            else:
-                expect(box).not_to_be_checked()
+        level = sure.get(q.id) if q.id in answers else None
+        assert_answer_shown(page, q, answers.get(q.id), level, loaded)
 
 
-def assert_results(page: Page, questions: list[Question], score: str) -> None:
+def assert_results(page: Page, questions: list[Question], answers: Answers) -> None:
+    """The score, and each type's review: keys, picks in the article, the order, and a
+    written answer awaiting grading."""
     expect(page).to_have_url(RESULTS_URL)
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Results: "))
-    maximum = format_points(sum(q.points for q in questions))
-    expect(page.locator(".score")).to_have_text(f"{score} out of {maximum}")
+    score = sum(points_for(q, answers[q.id]) or 0 for q in questions if q.id in answers)
+    maximum = sum(q.points for q in questions)
+    expect(page.locator(".score")).to_have_text(
+        f"{format_points(score)} out of {format_points(maximum)}"
+    )
+    choice_questions = [q for q in questions if q.type in {"single", "multiple"}]
     keys = page.locator(".tag-key").filter(has_text="Correct answer")
-    expect(keys).to_have_count(sum(len(q.correct) for q in questions))
+    expect(keys).to_have_count(sum(len(q.correct) for q in choice_questions))
     first = questions[0]
-    review = page.get_by_role("region", name=re.compile(rf"^Question {first.number}\b"))
+    review = review_region(page, first)
     expect(review.get_by_role("heading", name="Why")).to_be_visible()
     expect(review).to_contain_text(first.explanation[:60])
+
+    for q in questions:
+        review = review_region(page, q)
+        answer = answers.get(q.id)
+        if q.type == "evidence":
+            for sentence in q.choices:
+                line = review.locator(".evidence-line").filter(has_text=sentence.name)
+                picked = answer is not None and sentence.id in answer
+                expect(line.locator(".tag-picked")).to_have_count(1 if picked else 0)
+                expect(line.locator(".tag-key")).to_have_count(1 if sentence.correct else 0)
+        elif q.type == "order" and answer == key(q):
+            expect(review.locator(".tag-key")).to_have_text(["Right place"] * len(q.items))
+        elif q.type == "match" and answer == key(q):
+            expect(review.locator(".tag-key")).to_have_text(["Right"] * len(q.pairs))
+        elif q.type == "text" and answer:
+            expect(review.locator(".result")).to_have_text("awaiting grading")
+            expect(review).to_contain_text("Awaiting grading by your teacher.")
+            expect(review.locator(".text-review")).to_have_text(answer["text"])
+    written = sum(1 for q in questions if q.type == "text" and answers.get(q.id))
+    if written:
+        expect(page.locator(".score-card")).to_contain_text(
+            f"{written} written answer{'s' if written != 1 else ''} awaiting grading"
+        )
 
 
 def test_join_read_autosave_reload_and_submit(page: Page, live_server: LiveServer):
@@ -87,81 +155,43 @@ def test_join_read_autosave_reload_and_submit(page: Page, live_server: LiveServe
     page.get_by_role("link", name=quiz_title(live_server)).click()
     expect(page).to_have_url(re.compile(rf"/quizzes/{QUIZ}$"))
     questions = quiz_questions(live_server.app)
-    half = len(questions) // 2
-    wrong = {questions[0].id} if questions[0].kind == "radio" else set()
-    answered = {}
-    for q in questions[:half]:
-        for choice in q.correct if q.id not in wrong else q.wrong[:1]:
-            # Wait for each autosave to come back before the next click.
-            with page.expect_response(lambda r: r.url.endswith("/answers")) as saved:
-                choice_input(page, q, choice).click()
-            assert saved.value.ok, saved.value.text()
-            answered.setdefault(q.id, []).append(choice)
-        expect(save_status(page, q)).to_have_text("Saved")
+    assert {q.type for q in questions} >= {"single", "multiple", "evidence", "order", "text"}
+    sure = confidence_for(questions)
+    half = first_half(questions)
+    # The first question wrongly (a single choice, rated "How sure are you?"), the rest right.
+    answers = {q.id: answer_for(q, right=q is not questions[0]) for q in half}
+    for q in half:
+        answer_with_mouse(page, q, answers[q.id], sure.get(q.id))
+        expect_saved(page, q)
     progress = page.locator("#progress")
-    expect(progress).to_have_text(f"{half} of {len(questions)} questions answered.")
+    expect(progress).to_have_text(f"{len(half)} of {len(questions)} questions answered.")
+    wait_until_stored(live_server, "Ada", answers, sure)
 
     page.reload()
-    assert_selected(page, questions, answered)
-    expect(progress).to_have_text(f"{half} of {len(questions)} questions answered.")
-    for q in questions[:half]:
-        expect(save_status(page, q)).to_have_text("Saved")
+    assert_shown(page, questions, answers, sure)
+    expect(progress).to_have_text(f"{len(half)} of {len(questions)} questions answered.")
+    for q in questions:
+        expect(save_status(page, q)).to_have_text("Saved" if q.id in answers else "")
     # A fresh tab shows what the server kept, not what the browser restored.
     fresh = page.context.new_page()
     fresh.goto(page.url)
-    assert_selected(fresh, questions, answered)
+    assert_shown(fresh, questions, answers, sure)
     fresh.close()
 
-    for q in questions[half:]:
-        answered[q.id] = answer_by_clicking(page, q)
+    for q in questions:
+        if q.id not in answers:
+            answers[q.id] = answer_by_clicking(page, q)
+    expect(progress).to_have_text(f"{len(questions)} of {len(questions)} questions answered.")
     page.get_by_role("button", name="Submit answers").click()
-    assert_results(page, questions, expected_score(questions, wrong))
-    first = page.get_by_role("region", name=re.compile(rf"^Question {questions[0].number}\b"))
-    if wrong:
-        expect(first.locator(".tag-picked")).to_have_text("Your answer")
-        expect(first.locator(".result")).to_have_text(f"0 / {format_points(questions[0].points)}")
-
-
-def focused_id(page: Page) -> str:
-    return page.evaluate("document.activeElement ? document.activeElement.id : ''")
-
-
-def press_until_focused(page: Page, key: str, target: str | Locator, limit: int = 40) -> None:
-    """Press key (Tab or Shift+Tab) until target (an element id, or a locator) has focus."""
-
-    def there() -> bool:
-        if isinstance(target, str):
-            return focused_id(page) == target
-        return target.evaluate("el => el === document.activeElement")
-
-    for _ in range(limit):
-        if there():
-            return
-        page.keyboard.press(key)
-    assert there(), f"{key} never reached {target}"
-
-
-def answer_with_keyboard(page: Page, q: Question) -> None:
-    """Focus is on the question's first control: pick the key with arrows or Space."""
-    first = q.input_id(q.choices[0])
-    assert focused_id(page) == first
-    if q.kind == "radio":
-        target = q.choices.index(q.correct[0])
-        if target == 0:
-            page.keyboard.press("Space")
-        for _ in range(target):
-            page.keyboard.press("ArrowDown")  # moves to, and selects, the next choice
-        assert focused_id(page) == q.input_id(q.correct[0])
-        return
-    for index, choice in enumerate(q.choices):
-        assert focused_id(page) == q.input_id(choice)
-        if choice.correct:
-            page.keyboard.press("Space")
-        if index < len(q.choices) - 1:
-            page.keyboard.press("Tab")
+    assert_results(page, questions, answers)
+    first = review_region(page, questions[0])
+    expect(first.locator(".tag-picked")).to_have_text("Your answer")
+    expect(first.locator(".result")).to_have_text(f"0 / {format_points(questions[0].points)}")
 
 
 def test_quiz_with_the_keyboard_alone(page: Page, live_server: LiveServer):
+    """Tab, Shift+Tab, arrows, Space, Enter and typing only: no clicks, no .check(),
+    no .select_option()."""
     page.goto(live_server.url + "/")
     press_until_focused(page, "Tab", page.get_by_label("Class code"))
     page.keyboard.type(live_server.join_code)
@@ -171,24 +201,30 @@ def test_quiz_with_the_keyboard_alone(page: Page, live_server: LiveServer):
     expect(page.get_by_role("heading", name="Your resume code")).to_be_visible()
     press_until_focused(page, "Tab", page.get_by_role("link", name=re.compile("go to my quizzes")))
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My quizzes")
     press_until_focused(page, "Tab", page.get_by_role("link", name=quiz_title(live_server)))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/quizzes/{QUIZ}$"))
     questions = quiz_questions(live_server.app)
+    sure = confidence_for(questions)
+    answers = {q.id: key(q) for q in questions}
 
     for index, q in enumerate(questions):
-        limit = 40 if index == 0 else 12  # the first passes the header and "Reread"
-        press_until_focused(page, "Tab", q.input_id(q.choices[0]), limit=limit)
-        answer_with_keyboard(page, q)
-        if index == 1 and questions[0].kind == "radio":
+        answer_with_keyboard(page, q, answers[q.id], sure.get(q.id))
+        if index == 1 and questions[0].type == "single":
             # Shift+Tab back into a radio group lands on its selected choice.
             first = questions[0]
-            press_until_focused(page, "Shift+Tab", first.input_id(first.correct[0]), limit=8)
-    assert_selected(page, questions, {q.id: q.correct for q in questions})
+            press_until_focused(
+                page, "Shift+Tab", choice_input(page, first, first.correct[0]), limit=12
+            )
+    assert_shown(page, questions, answers, sure, loaded=False)
+    text = of_type(questions, "text")
+    expect_saved(page, text)  # typed, then saved a moment later without leaving the box
+    wait_until_stored(live_server, "Grace", answers, sure)
 
-    press_until_focused(page, "Tab", "submit-button", limit=6)
+    press_until_focused(page, "Tab", "submit-button", limit=12)
     page.keyboard.press("Enter")
-    assert_results(page, questions, expected_score(questions, set()))
+    assert_results(page, questions, answers)
 
 
 def test_double_clicked_submit_makes_one_attempt(page: Page, live_server: LiveServer):
@@ -216,22 +252,40 @@ def test_quiz_works_without_javascript(browser: Browser, live_server: LiveServer
         quiz_url = f"{live_server.url}/quizzes/{QUIZ}"
         page.goto(quiz_url)
         questions = quiz_questions(live_server.app)
-        answered = {q.id: answer_by_clicking(page, q) for q in questions[:3]}
+        sure = confidence_for(questions)
+        half = first_half(questions)
+        answers = {q.id: key(q) for q in half}
+        for q in half:
+            answer_with_mouse(page, q, answers[q.id], sure.get(q.id))
+        # No Move buttons without the script: the position selects are the control.
+        assert (
+            question_group(page, of_type(questions, "order"))
+            .get_by_role("button", name=re.compile("^Move"))
+            .count()
+            == 0
+        )
         page.get_by_role("button", name="Save answers").click()
         expect(page.get_by_role("status").filter(has_text="Saved:")).to_have_text(
-            f"Saved: 3 of {len(questions)} questions answered."
+            f"Saved: {len(half)} of {len(questions)} questions answered."
         )
+        wait_until_stored(live_server, "Katherine", answers, sure)
         page.reload()
-        assert_selected(page, questions, answered)
+        assert_shown(page, questions, answers, sure)
         page.goto(quiz_url)  # a fresh load: what the server kept
-        assert_selected(page, questions, answered)
-        for q in questions[:3]:
-            expect(question_group(page, q).get_by_role("status")).to_have_text("Saved")
+        assert_shown(page, questions, answers, sure)
+        for q in questions:
+            expect(question_group(page, q).get_by_role("status")).to_have_text(
+                "Saved" if q.id in answers else ""
+            )
 
-        for q in questions[3:]:
-            answered[q.id] = answer_by_clicking(page, q)
+        for q in questions:
+            if q.id not in answers:
+                answers[q.id] = answer_by_clicking(page, q)
         page.get_by_role("button", name="Submit answers").click()
-        assert_results(page, questions, expected_score(questions, set()))
+        assert_results(page, questions, answers)
+        assert {
+            qid: row["answer"] for qid, row in stored_answers(live_server.app, "Katherine").items()
+        } == answers
     finally:
         context.close()
 
@@ -240,7 +294,7 @@ def test_a_slow_autosave_never_overwrites_a_newer_answer(page: Page, live_server
     """Two quick ticks on one question: the older save must not land after the newer one."""
     join(page, live_server.url, live_server.join_code, "Edsger")
     page.goto(f"{live_server.url}/quizzes/{QUIZ}")
-    q = next(q for q in quiz_questions(live_server.app) if q.kind == "checkbox")
+    q = of_type(quiz_questions(live_server.app), "multiple")
     first, second = q.choices[0], q.choices[1]
 
     held, holding = [], [True]
