@@ -132,7 +132,8 @@ def save_or_submit(slug: str, attempt_id: int):
                                    {k: v for k, v in posted.items() if v[0] is not None})
         return redirect(url_for("student.quiz", slug=slug, _anchor=f"question-{action[6:]}"))
     attempt_store.save_answers(db, attempt_id, student_id, posted)
-    answered = len(saved.keys() | {q for q, (answer, _) in posted.items() if answer is not None})
+    kept = saved.keys() - posted.keys()  # answers the form did not carry stay as they were
+    answered = len(kept) + sum(1 for answer, _ in posted.values() if answer is not None)
     flash(f"Saved: {answered} of {len(quiz_version.questions)} questions answered.", "success")
     return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
 

@@ -239,9 +239,8 @@ def position_select(page: Page, question: Question, item: Choice) -> Locator:
 
 def move_button(page: Page, question: Question, item: Choice, direction: str) -> Locator:
     """An order item's "Move up" or "Move down" button (present with JavaScript)."""
-    # Chromium reads the visually hidden part of the name as a block: "Move up : <item>".
-    name = re.compile(rf"^Move {direction}\s*: {re.escape(item.name)}$")
-    return question_group(page, question).get_by_role("button", name=name)
+    name = f"Move {direction}: {item.name}"
+    return question_group(page, question).get_by_role("button", name=name, exact=True)
 
 
 def written_answer(page: Page, question: Question) -> Locator:

@@ -69,10 +69,8 @@
     button.type = "button";
     button.className = "button subtle";
     button.appendChild(document.createTextNode(label));
-    var hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = ": " + text;
-    button.appendChild(hidden);
+    // The name says which item moves; it starts with the visible words.
+    button.setAttribute("aria-label", label + ": " + text);
     button.addEventListener("click", handler);
     return button;
   }
