@@ -101,16 +101,16 @@ def all_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
 
 
 def class_fingerprint(db: Database, class_id: int) -> tuple:
-    """Changes whenever the class's results do: a submit, a grade, a student removed."""
+    """Changes whenever the class's results do: a submit, a grade, a student removed.
+
+    A grade changes its attempt's score; weighting each score by its attempt id makes
+    even two regrades that cancel out in the total change the fingerprint.
+    """
     row = many(db, """
         SELECT count(*) AS attempts, max(attempts.submitted_at) AS latest,
-               total(attempts.score) AS points, total(attempts.ungraded) AS ungraded,
-               (SELECT count(*) FROM students WHERE class_id = :class_id) AS students,
-               (SELECT max(graded_at) FROM responses
-                WHERE graded_at IS NOT NULL AND attempt_id IN (
-                    SELECT attempts.id FROM attempts JOIN students
-                    ON students.id = attempts.student_id
-                    WHERE students.class_id = :class_id)) AS graded
+               total(attempts.score * attempts.id) AS points,
+               total(attempts.ungraded * attempts.id) AS ungraded,
+               (SELECT count(*) FROM students WHERE class_id = :class_id) AS students
         FROM attempts JOIN students ON students.id = attempts.student_id
         WHERE students.class_id = :class_id AND attempts.submitted_at IS NOT NULL""",
         {"class_id": class_id})[0]
