@@ -33,6 +33,7 @@ QUIZ_SLUG = "sourcing"
 
 # --- the server under test -------------------------------------------------------------
 
+
 def classroom_command() -> list[str]:
     """The `classroom` console script installed next to the running Python."""
     script = Path(sys.executable).parent / "classroom"
@@ -56,11 +57,19 @@ def server_env(db_path: Path) -> dict[str, str]:
 
 def run_cli(args: Sequence[str], db_path: Path, timeout: float = 60) -> str:
     """Run a `classroom` command against db_path; its standard output."""
-    done = subprocess.run([*classroom_command(), *args], env=server_env(db_path), cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(
+        [*classroom_command(), *args],
+        env=server_env(db_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     if done.returncode != 0:
-        raise RuntimeError(f"classroom {' '.join(args)} failed ({done.returncode}):\n"
-                           f"{done.stdout}{done.stderr}")
+        raise RuntimeError(
+            f"classroom {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}"
+        )
     return done.stdout
 
 
@@ -74,8 +83,9 @@ def http_get_once(port: int, path: str, timeout: float = 2.0) -> int | None:
     """One blocking GET on a fresh connection: the status, or None if nothing answered."""
     try:
         with socket.create_connection((HOST, port), timeout=timeout) as sock:
-            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-                         "Connection: close\r\n\r\n".encode())
+            sock.sendall(
+                f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n".encode()
+            )
             data = b""
             while b"\r\n" not in data:
                 chunk = sock.recv(4096)
@@ -90,8 +100,15 @@ def http_get_once(port: int, path: str, timeout: float = 2.0) -> int | None:
 class Server:
     """`classroom serve` as in production, in its own session so its whole tree can be killed."""
 
-    def __init__(self, db_path: Path, log_path: Path, *, workers: int = 2, threads: int = 8,
-                 port: int | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        log_path: Path,
+        *,
+        workers: int = 2,
+        threads: int = 8,
+        port: int | None = None,
+    ):
         self.db_path = Path(db_path)
         self.log_path = Path(log_path)
         self.workers = workers
@@ -110,18 +127,34 @@ class Server:
         self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in wait())
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen(
-            [*classroom_command(), "serve", "--host", HOST, "--port", str(self.port),
-             "--workers", str(self.workers), "--threads", str(self.threads)],
-            env=server_env(self.db_path), cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
+            [
+                *classroom_command(),
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+            ],
+            env=server_env(self.db_path),
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def wait_ready(self, timeout: float = 20.0, path: str = "/healthz") -> float:
         """Seconds from start() until `path` answered 200; raises if it never does."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n"
-                                   f"{self.log_tail()}")
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
             if http_get_once(self.port, path, timeout=1.0) == 200:
                 return time.perf_counter() - self.started_at
             time.sleep(0.01)
@@ -141,7 +174,7 @@ class Server:
             except OSError:
                 continue
             # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after ')'.
-            fields = stat[stat.rfind(")") + 2:].split()
+            fields = stat[stat.rfind(")") + 2 :].split()
             if len(fields) > 2 and fields[2] == str(self.pid) and fields[0] != "Z":
                 found.append(int(entry.name))
         return found
@@ -265,6 +298,7 @@ class MemorySampler(threading.Thread):
 
 # --- a small keep-alive HTTP/1.1 client ----------------------------------------------------
 
+
 class HTTPError(Exception):
     """The connection failed or the response could not be read."""
 
@@ -303,7 +337,8 @@ class Connection:
     async def _open(self) -> None:
         await self.close()
         self.reader, self.writer = await asyncio.wait_for(
-            asyncio.open_connection(HOST, self.port), self.timeout)
+            asyncio.open_connection(HOST, self.port), self.timeout
+        )
         sock = self.writer.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -315,8 +350,9 @@ class Connection:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer.wait_closed(), 1.0)
 
-    async def request(self, method: str, path: str, headers: Iterable[tuple[str, str]] = (),
-                      body: bytes = b"") -> Response:
+    async def request(
+        self, method: str, path: str, headers: Iterable[tuple[str, str]] = (), body: bytes = b""
+    ) -> Response:
         """Send one request; a GET on a connection the server had closed is retried once."""
         retries = 1 if method == "GET" else 0
         while True:
@@ -324,17 +360,18 @@ class Connection:
             try:
                 if fresh:
                     await self._open()
-                return await asyncio.wait_for(self._exchange(method, path, headers, body),
-                                              self.timeout)
+                return await asyncio.wait_for(
+                    self._exchange(method, path, headers, body), self.timeout
+                )
             except (TimeoutError, OSError, asyncio.IncompleteReadError, HTTPError) as error:
                 await self.close()
                 if retries <= 0 or fresh:
-                    raise HTTPError(f"{method} {path}: {type(error).__name__}: {error}") \
-                        from error
+                    raise HTTPError(f"{method} {path}: {type(error).__name__}: {error}") from error
                 retries -= 1
 
-    async def _exchange(self, method: str, path: str, headers: Iterable[tuple[str, str]],
-                        body: bytes) -> Response:
+    async def _exchange(
+        self, method: str, path: str, headers: Iterable[tuple[str, str]], body: bytes
+    ) -> Response:
         assert self.reader is not None and self.writer is not None
         lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}"]
         lines += [f"{name}: {value}" for name, value in headers]
@@ -411,8 +448,9 @@ class Browser:
             name, _, rest = raw.partition("=")
             value, *attributes = rest.split(";")
             attrs = {a.strip().split("=", 1)[0].lower(): a.strip() for a in attributes}
-            expired = "max-age=0" in (attrs.get("max-age", "").lower().replace(" ", "")) or \
-                "1970" in attrs.get("expires", "")
+            expired = "max-age=0" in (
+                attrs.get("max-age", "").lower().replace(" ", "")
+            ) or "1970" in attrs.get("expires", "")
             if expired or not value:
                 self.cookies.pop(name.strip(), None)
             else:
@@ -431,8 +469,10 @@ def parse_inputs(page: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]
     the load generator must not spend its CPU parsing pages)."""
     forms, inputs = [], []
     for match in _TAG.finditer(page):
-        attrs = {name.lower(): html.unescape(a or b or c or "")
-                 for name, a, b, c in _ATTRIBUTE.findall(match.group(2))}
+        attrs = {
+            name.lower(): html.unescape(a or b or c or "")
+            for name, a, b, c in _ATTRIBUTE.findall(match.group(2))
+        }
         (forms if match.group(1).lower() == "form" else inputs).append(attrs)
     return forms, inputs
 
@@ -460,8 +500,12 @@ def parse_quiz_form(page: str) -> QuizForm:
     if form is None:
         raise ValueError("no quiz form on the page")
     action = form["action"]
-    quiz = QuizForm(action=action, autosave=form.get("data-autosave") or f"{action}/answers",
-                    attempt_id=int(action.rstrip("/").rsplit("/", 1)[1]), csrf_token="")
+    quiz = QuizForm(
+        action=action,
+        autosave=form.get("data-autosave") or f"{action}/answers",
+        attempt_id=int(action.rstrip("/").rsplit("/", 1)[1]),
+        csrf_token="",
+    )
     for item in inputs:
         name = item.get("name", "")
         if name == "csrf_token" and not quiz.csrf_token:
@@ -473,6 +517,7 @@ def parse_quiz_form(page: str) -> QuizForm:
 
 
 # --- figures ---------------------------------------------------------------------------------
+
 
 def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile (0–100), linear between the closest ranks; nan when empty."""
@@ -501,8 +546,9 @@ def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = []
     for n, row in enumerate(cells):
-        parts = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:],
-                                                                     strict=True)]
+        parts = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
         lines.append("  ".join(parts).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))

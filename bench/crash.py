@@ -58,8 +58,9 @@ def _question_types() -> dict[str, dict[str, str]]:
     from classroom.content import load_catalogue
 
     catalogue = load_catalogue(ROOT / "lessons", ROOT / "quizzes")
-    return {slug: {q.id: q.type for q in quiz.questions}
-            for slug, quiz in catalogue.quizzes.items()}
+    return {
+        slug: {q.id: q.type for q in quiz.questions} for slug, quiz in catalogue.quizzes.items()
+    }
 
 
 def fresh_database(path: Path) -> str:
@@ -122,8 +123,12 @@ class Traffic:
 
     async def _student(self, browser: Browser, name: str) -> None:
         page = await self._send(browser.get("/"))
-        joined = await self._send(browser.post("/join", [
-            ("csrf_token", csrf_token(page.text)), ("code", self.code), ("name", name)]))
+        joined = await self._send(
+            browser.post(
+                "/join",
+                [("csrf_token", csrf_token(page.text)), ("code", self.code), ("name", name)],
+            )
+        )
         if joined.status != 302:
             return self._odd("join", joined)
         page = await self._send(browser.get(f"/quizzes/{QUIZ_SLUG}"))
@@ -136,8 +141,9 @@ class Traffic:
             if kind == "radio":
                 answers[question_id] = self.rng.choice(values)
             else:
-                answers[question_id] = sorted(self.rng.sample(values,
-                                                              self.rng.randint(1, len(values))))
+                answers[question_id] = sorted(
+                    self.rng.sample(values, self.rng.randint(1, len(values)))
+                )
             if not autosave:
                 continue
             fields = [("csrf_token", quiz.csrf_token), ("question", question_id)]
@@ -160,8 +166,9 @@ def _values(answer: Any) -> list[str]:
     return answer if isinstance(answer, list) else [answer]
 
 
-async def _traffic_then_kill(server: Server, code: str, students: int,
-                             rng: random.Random) -> tuple[Traffic, float, int]:
+async def _traffic_then_kill(
+    server: Server, code: str, students: int, rng: random.Random
+) -> tuple[Traffic, float, int]:
     traffic = Traffic(server.port, code, rng)
     deadline = time.perf_counter() + ROUND_TIME_LIMIT
     seats = [asyncio.create_task(traffic.seat(n, deadline)) for n in range(students)]
@@ -185,16 +192,24 @@ def audit(db_path: Path, traffic: Traffic) -> dict[str, Any]:
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
-        stored = {(a, q): json.loads(answer) for a, q, answer in
-                  conn.execute("SELECT attempt_id, question_id, answer FROM responses")}
-        attempts = {row[0]: row[1:] for row in conn.execute(
-            "SELECT id, quiz_slug, submitted_at, score, ungraded FROM attempts")}
+        stored = {
+            (a, q): json.loads(answer)
+            for a, q, answer in conn.execute(
+                "SELECT attempt_id, question_id, answer FROM responses"
+            )
+        }
+        attempts = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                "SELECT id, quiz_slug, submitted_at, score, ungraded FROM attempts"
+            )
+        }
         unscored = {}
         scored = {}
         for attempt_id, question_id, score in conn.execute(
-                "SELECT attempt_id, question_id, score FROM responses"):
-            (unscored if score is None else scored).setdefault(attempt_id, []).append(
-                question_id)
+            "SELECT attempt_id, question_id, score FROM responses"
+        ):
+            (unscored if score is None else scored).setdefault(attempt_id, []).append(question_id)
     finally:
         conn.close()
     expected = dict(traffic.saves)
@@ -205,8 +220,10 @@ def audit(db_path: Path, traffic: Traffic) -> dict[str, Any]:
         if stored.get(key) != answer:
             lost_saves += 1
             if len(problems) < 10:
-                problems.append(f"answer lost: attempt {key[0]} question {key[1]}: "
-                                f"acknowledged {answer!r}, stored {stored.get(key)!r}")
+                problems.append(
+                    f"answer lost: attempt {key[0]} question {key[1]}: "
+                    f"acknowledged {answer!r}, stored {stored.get(key)!r}"
+                )
     lost_submits = 0
     for attempt_id in traffic.submits:
         row = attempts.get(attempt_id)
@@ -220,8 +237,10 @@ def audit(db_path: Path, traffic: Traffic) -> dict[str, Any]:
             bad = [q for q in unscored.get(attempt_id, []) if q not in written]
             if score is None or bad or len(unscored.get(attempt_id, [])) != ungraded:
                 half += 1
-                problems.append(f"half-submitted: attempt {attempt_id} score={score!r} "
-                                f"unscored={unscored.get(attempt_id, [])} ungraded={ungraded}")
+                problems.append(
+                    f"half-submitted: attempt {attempt_id} score={score!r} "
+                    f"unscored={unscored.get(attempt_id, [])} ungraded={ungraded}"
+                )
         elif score is not None or scored.get(attempt_id):
             half += 1
             problems.append(f"scored but not submitted: attempt {attempt_id} score={score!r}")
@@ -229,17 +248,31 @@ def audit(db_path: Path, traffic: Traffic) -> dict[str, Any]:
         problems.append(f"integrity_check: {integrity}")
     if foreign:
         problems.append(f"foreign_key_check: {foreign[:5]}")
-    return {"acked_saves": len(traffic.saves), "acked_submits": len(traffic.submits),
-            "acked_answers": len(expected), "lost_saves": lost_saves,
-            "lost_submits": lost_submits, "lost": lost_saves + lost_submits,
-            "half_submitted": half, "integrity": integrity, "foreign_keys_ok": not foreign,
-            "attempts": len(attempts),
-            "submitted": sum(1 for row in attempts.values() if row[1] is not None),
-            "responses": len(stored), "problems": problems}
+    return {
+        "acked_saves": len(traffic.saves),
+        "acked_submits": len(traffic.submits),
+        "acked_answers": len(expected),
+        "lost_saves": lost_saves,
+        "lost_submits": lost_submits,
+        "lost": lost_saves + lost_submits,
+        "half_submitted": half,
+        "integrity": integrity,
+        "foreign_keys_ok": not foreign,
+        "attempts": len(attempts),
+        "submitted": sum(1 for row in attempts.values() if row[1] is not None),
+        "responses": len(stored),
+        "problems": problems,
+    }
 
 
-def run_round(tmp_dir: Path | str, *, seed: int | None = None, students: int = 24,
-              workers: int = 2, threads: int = 8) -> dict[str, Any]:
+def run_round(
+    tmp_dir: Path | str,
+    *,
+    seed: int | None = None,
+    students: int = 24,
+    workers: int = 2,
+    threads: int = 8,
+) -> dict[str, Any]:
     """One drill on a fresh database in tmp_dir; the audit's findings, with "ok"."""
     tmp_dir = Path(tmp_dir)
     tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -251,7 +284,8 @@ def run_round(tmp_dir: Path | str, *, seed: int | None = None, students: int = 2
     try:
         server.wait_ready()
         traffic, killed_after, in_flight = asyncio.run(
-            _traffic_then_kill(server, code, students, rng))
+            _traffic_then_kill(server, code, students, rng)
+        )
     finally:
         server.kill()
     restarted = Server(db_path, tmp_dir / "server.log", workers=workers, threads=threads)
@@ -261,14 +295,23 @@ def run_round(tmp_dir: Path | str, *, seed: int | None = None, students: int = 2
         findings = audit(db_path, traffic)
     finally:
         restarted.stop()
-    findings.update({
-        "killed_after": killed_after, "in_flight": in_flight, "requests": traffic.requests,
-        "restart_seconds": restart_seconds, "unexpected": traffic.unexpected,
-    })
+    findings.update(
+        {
+            "killed_after": killed_after,
+            "in_flight": in_flight,
+            "requests": traffic.requests,
+            "restart_seconds": restart_seconds,
+            "unexpected": traffic.unexpected,
+        }
+    )
     # A request that failed before the kill (a 5xx, a timeout) fails the round too.
-    findings["ok"] = (findings["lost"] == 0 and findings["half_submitted"] == 0
-                      and findings["integrity"] == "ok" and findings["foreign_keys_ok"]
-                      and not traffic.unexpected)
+    findings["ok"] = (
+        findings["lost"] == 0
+        and findings["half_submitted"] == 0
+        and findings["integrity"] == "ok"
+        and findings["foreign_keys_ok"]
+        and not traffic.unexpected
+    )
     return findings
 
 
@@ -279,32 +322,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
-    print(f"crash drill: {args.rounds} rounds, {args.students} concurrent students, "
-          f"seed {seed}")
+    print(f"crash drill: {args.rounds} rounds, {args.students} concurrent students, seed {seed}")
     failures = 0
-    totals = {"acked_answers": 0, "acked_submits": 0, "lost": 0, "half_submitted": 0,
-              "in_flight": 0}
+    totals = {
+        "acked_answers": 0,
+        "acked_submits": 0,
+        "lost": 0,
+        "half_submitted": 0,
+        "in_flight": 0,
+    }
     with tempfile.TemporaryDirectory(prefix="classroom-crash-") as tmp:
         for number in range(1, args.rounds + 1):
-            found = run_round(Path(tmp) / f"round-{number:02d}", seed=seed + number,
-                              students=args.students)
+            found = run_round(
+                Path(tmp) / f"round-{number:02d}", seed=seed + number, students=args.students
+            )
             for key in totals:
                 totals[key] += found[key]
             failures += not found["ok"]
-            print(f"round {number:2d}: killed after {found['killed_after']:.2f} s with "
-                  f"{found['in_flight']:2d} requests in flight; acknowledged "
-                  f"{found['acked_answers']:4d} answers, {found['acked_submits']:3d} submits; "
-                  f"lost {found['lost']}, half-submitted {found['half_submitted']}, "
-                  f"integrity {found['integrity']}; restart {found['restart_seconds']:.2f} s "
-                  f"→ {'ok' if found['ok'] else 'FAILED'}", flush=True)
+            print(
+                f"round {number:2d}: killed after {found['killed_after']:.2f} s with "
+                f"{found['in_flight']:2d} requests in flight; acknowledged "
+                f"{found['acked_answers']:4d} answers, {found['acked_submits']:3d} submits; "
+                f"lost {found['lost']}, half-submitted {found['half_submitted']}, "
+                f"integrity {found['integrity']}; restart {found['restart_seconds']:.2f} s "
+                f"→ {'ok' if found['ok'] else 'FAILED'}",
+                flush=True,
+            )
             for problem in found["problems"]:
                 print(f"    {problem}")
             for note in found["unexpected"][:3]:
                 print(f"    note: {note}")
-    print(f"\nsummary: {args.rounds} rounds, {totals['acked_answers']} acknowledged answers "
-          f"and {totals['acked_submits']} submits audited, {totals['in_flight']} requests "
-          f"in flight at the kills; lost = {totals['lost']}, half-submitted = "
-          f"{totals['half_submitted']}; {failures} round(s) failed")
+    print(
+        f"\nsummary: {args.rounds} rounds, {totals['acked_answers']} acknowledged answers "
+        f"and {totals['acked_submits']} submits audited, {totals['in_flight']} requests "
+        f"in flight at the kills; lost = {totals['lost']}, half-submitted = "
+        f"{totals['half_submitted']}; {failures} round(s) failed"
+    )
     return 1 if failures else 0
 
 

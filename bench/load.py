@@ -74,6 +74,7 @@ COLD_START_TARGET = 2.0
 
 # --- the load generator (runs in its own process) -----------------------------------------
 
+
 @dataclass
 class Student:
     number: int
@@ -102,8 +103,7 @@ class Recorder:
 
     def finish(self) -> Recorder:
         self.ended = time.perf_counter()
-        self.cpu = (time.process_time() - self.cpu_started) / max(self.ended - self.started,
-                                                                  1e-9)
+        self.cpu = (time.process_time() - self.cpu_started) / max(self.ended - self.started, 1e-9)
         return self
 
     @classmethod
@@ -118,7 +118,7 @@ class Recorder:
             merged.finished += [t - part.started for t in part.finished if t <= part.window_end]
             merged.errors += part.errors
             merged.server_errors += part.server_errors
-            merged.examples += part.examples[:3 - len(merged.examples)]
+            merged.examples += part.examples[: 3 - len(merged.examples)]
             cpu_time += part.cpu * (part.ended - part.started)
         merged.cpu = cpu_time / max(merged.ended, 1e-9)
         return merged
@@ -146,11 +146,18 @@ class Recorder:
             rate = in_window / (end - self.started)
         else:
             rate = count / max(self.ended - self.started, 1e-9)
-        return {"count": count, "errors": self.errors, "server_errors": self.server_errors,
-                "rps": rate, "p50": percentile(self.latencies, 50),
-                "p95": percentile(self.latencies, 95), "p99": percentile(self.latencies, 99),
-                "seconds": self.ended - self.started, "client_cpu": self.cpu,
-                "examples": self.examples}
+        return {
+            "count": count,
+            "errors": self.errors,
+            "server_errors": self.server_errors,
+            "rps": rate,
+            "p50": percentile(self.latencies, 50),
+            "p95": percentile(self.latencies, 95),
+            "p99": percentile(self.latencies, 99),
+            "seconds": self.ended - self.started,
+            "client_cpu": self.cpu,
+            "examples": self.examples,
+        }
 
 
 async def _call(rec: Recorder, student: Student, coro, what: str):
@@ -174,8 +181,11 @@ async def step_join_form(browser: Browser, student: Student, rec: Recorder, ctx:
 
 
 async def step_join(browser: Browser, student: Student, rec: Recorder, ctx: dict) -> None:
-    fields = [("csrf_token", student.csrf), ("code", ctx["code"]),
-              ("name", f"Student {student.number:04d}")]
+    fields = [
+        ("csrf_token", student.csrf),
+        ("code", ctx["code"]),
+        ("name", f"Student {student.number:04d}"),
+    ]
     response = await _call(rec, student, browser.post("/join", fields), "POST /join")
     if response is None:
         return
@@ -266,17 +276,25 @@ async def step_submit(browser: Browser, student: Student, rec: Recorder, ctx: di
 
 async def step_results(browser: Browser, student: Student, rec: Recorder, ctx: dict) -> None:
     path = student.results.split("://", 1)[-1]
-    path = path[path.index("/"):] if not path.startswith("/") else path
+    path = path[path.index("/") :] if not path.startswith("/") else path
     await _get_ok(browser, student, rec, path)
 
 
-STEP_FUNCTIONS = {"join form": step_join_form, "join": step_join, "welcome": step_welcome,
-                  "lesson": step_lesson, "quiz page": step_quiz, "autosave": step_autosave,
-                  "submit": step_submit, "results": step_results}
+STEP_FUNCTIONS = {
+    "join form": step_join_form,
+    "join": step_join,
+    "welcome": step_welcome,
+    "lesson": step_lesson,
+    "quiz page": step_quiz,
+    "autosave": step_autosave,
+    "submit": step_submit,
+    "results": step_results,
+}
 
 
-async def run_phase(port: int, concurrency: int, students: list[Student], step,
-                    ctx: dict, time_limit: float) -> Recorder:
+async def run_phase(
+    port: int, concurrency: int, students: list[Student], step, ctx: dict, time_limit: float
+) -> Recorder:
     """`concurrency` clients work through the class's queue of students for one step."""
     queue = [s for s in students if not s.failed]
     queue.reverse()
@@ -301,8 +319,9 @@ async def run_phase(port: int, concurrency: int, students: list[Student], step,
     return rec
 
 
-async def burst(port: int, path: str, concurrency: int, seconds: float,
-                cookies: list[dict[str, str]], ctx: dict) -> Recorder:
+async def burst(
+    port: int, path: str, concurrency: int, seconds: float, cookies: list[dict[str, str]], ctx: dict
+) -> Recorder:
     """Every client requests `path` back to back for `seconds`."""
     rec = Recorder()
     rec.window_end = deadline = time.perf_counter() + seconds
@@ -326,8 +345,16 @@ async def burst(port: int, path: str, concurrency: int, seconds: float,
     return rec
 
 
-async def run_level(port: int, code: str, concurrency: int, n_students: int, seconds: float,
-                    lesson_seconds: float, ctx: dict, first_number: int) -> dict[str, Any]:
+async def run_level(
+    port: int,
+    code: str,
+    concurrency: int,
+    n_students: int,
+    seconds: float,
+    lesson_seconds: float,
+    ctx: dict,
+    first_number: int,
+) -> dict[str, Any]:
     ctx["connections"] = [Connection(port) for _ in range(concurrency)]
     ctx["code"] = code
     steps: dict[str, dict[str, Any]] = {}
@@ -337,12 +364,14 @@ async def run_level(port: int, code: str, concurrency: int, n_students: int, sec
         before = await burst(port, "/healthz", concurrency, seconds / 2, [], ctx)
         students = [Student(first_number + i) for i in range(n_students)]
         for name in STEPS:
-            rec = await run_phase(port, concurrency, students, STEP_FUNCTIONS[name], ctx,
-                                  time_limit=120)
+            rec = await run_phase(
+                port, concurrency, students, STEP_FUNCTIONS[name], ctx, time_limit=120
+            )
             steps[name] = rec.summary()
         cookies = [s.cookies for s in students if not s.failed]
-        steps["lesson (burst)"] = (await burst(port, LESSON, concurrency, lesson_seconds,
-                                               cookies, ctx)).summary()
+        steps["lesson (burst)"] = (
+            await burst(port, LESSON, concurrency, lesson_seconds, cookies, ctx)
+        ).summary()
         after = await burst(port, "/healthz", concurrency, seconds / 2, [], ctx)
         steps["healthz"] = Recorder.merge(before, after).summary()
         steps["healthz"]["halves"] = [before.summary()["rps"], after.summary()["rps"]]
@@ -361,8 +390,16 @@ async def generate(config: dict[str, Any]) -> None:
     for concurrency in config["levels"]:
         print(f"LEVEL {concurrency}", flush=True)
         n_students = max(concurrency * config["students_per_client"], config["min_students"])
-        result = await run_level(port, code, concurrency, n_students, config["seconds"],
-                                 config["lesson_seconds"], ctx, number)
+        result = await run_level(
+            port,
+            code,
+            concurrency,
+            n_students,
+            config["seconds"],
+            config["lesson_seconds"],
+            ctx,
+            number,
+        )
         number += n_students
         print("RESULT " + json.dumps(result), flush=True)
         await asyncio.sleep(0.5)
@@ -376,6 +413,7 @@ def generator_main(config_json: str) -> None:
 
 # --- the controller --------------------------------------------------------------------------
 
+
 def print_level(result: dict[str, Any], memory: tuple[int, int] | None) -> None:
     steps = result["steps"]
     ceiling = steps["healthz"]["rps"]
@@ -383,20 +421,51 @@ def print_level(result: dict[str, Any], memory: tuple[int, int] | None) -> None:
     for name in ["healthz", *STEPS, "lesson (burst)"]:
         s = steps[name]
         ratio = s["rps"] / ceiling if ceiling else math.nan
-        rows.append([name, s["count"], fmt(s["rps"], 0), fmt(ratio, 2), fmt(s["p50"]),
-                     fmt(s["p95"]), fmt(s["p99"]), s["errors"], f"{s['client_cpu']:.0%}"])
+        rows.append(
+            [
+                name,
+                s["count"],
+                fmt(s["rps"], 0),
+                fmt(ratio, 2),
+                fmt(s["p50"]),
+                fmt(s["p95"]),
+                fmt(s["p99"]),
+                s["errors"],
+                f"{s['client_cpu']:.0%}",
+            ]
+        )
     c = result["concurrency"]
-    print(f"\n== {c} concurrent students ({result['students']} students through the flow; "
-          "bursts timed) ==")
-    print(table(["step", "requests", "req/s", "×healthz", "p50 ms", "p95 ms", "p99 ms",
-                 "errors", "gen CPU"], rows))
+    print(
+        f"\n== {c} concurrent students ({result['students']} students through the flow; "
+        "bursts timed) =="
+    )
+    print(
+        table(
+            [
+                "step",
+                "requests",
+                "req/s",
+                "×healthz",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "errors",
+                "gen CPU",
+            ],
+            rows,
+        )
+    )
     halves = steps["healthz"].get("halves")
     if halves:
-        print(f"healthz before the students {halves[0]:,.0f} req/s, after {halves[1]:,.0f} "
-              "req/s (the ceiling is both bursts together)")
+        print(
+            f"healthz before the students {halves[0]:,.0f} req/s, after {halves[1]:,.0f} "
+            "req/s (the ceiling is both bursts together)"
+        )
     if memory:
-        print(f"server memory peak at this level: {memory[0] / 1024:.1f} MiB RSS "
-              f"({memory[1] / 1024:.1f} MiB PSS)")
+        print(
+            f"server memory peak at this level: {memory[0] / 1024:.1f} MiB RSS "
+            f"({memory[1] / 1024:.1f} MiB PSS)"
+        )
     for name, s in steps.items():
         for example in s["examples"]:
             print(f"  error in {name}: {example}")
@@ -412,61 +481,107 @@ def check_database(db_path: Path, acks: dict[str, list]) -> dict[str, Any]:
         for attempt_id, question_id, answer in acks["saves"]:
             latest[(attempt_id, question_id)] = answer  # a later save replaces an earlier one
         for (attempt_id, question_id), answer in latest.items():
-            row = conn.execute("SELECT answer FROM responses WHERE attempt_id = ? AND "
-                               "question_id = ?", [attempt_id, question_id]).fetchone()
+            row = conn.execute(
+                "SELECT answer FROM responses WHERE attempt_id = ? AND question_id = ?",
+                [attempt_id, question_id],
+            ).fetchone()
             if row is None or json.loads(row[0]) != answer:
                 lost_saves += 1
                 if len(examples) < 5:
-                    examples.append(f"attempt {attempt_id} {question_id}: expected {answer!r}, "
-                                    f"found {row[0] if row else None!r}")
+                    examples.append(
+                        f"attempt {attempt_id} {question_id}: expected {answer!r}, "
+                        f"found {row[0] if row else None!r}"
+                    )
         for attempt_id in acks["submits"]:
-            row = conn.execute("SELECT submitted_at, score FROM attempts WHERE id = ?",
-                               [attempt_id]).fetchone()
+            row = conn.execute(
+                "SELECT submitted_at, score FROM attempts WHERE id = ?", [attempt_id]
+            ).fetchone()
             if row is None or row[0] is None or row[1] is None:
                 lost_submits += 1
                 if len(examples) < 5:
                     examples.append(f"attempt {attempt_id}: submit acknowledged, found {row!r}")
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        counts = {name: conn.execute(sql).fetchone()[0] for name, sql in (
-            ("students", "SELECT count(*) FROM students"),
-            ("attempts", "SELECT count(*) FROM attempts"),
-            ("responses", "SELECT count(*) FROM responses"))}
+        counts = {
+            name: conn.execute(sql).fetchone()[0]
+            for name, sql in (
+                ("students", "SELECT count(*) FROM students"),
+                ("attempts", "SELECT count(*) FROM attempts"),
+                ("responses", "SELECT count(*) FROM responses"),
+            )
+        }
     finally:
         conn.close()
-    return {"saves": len(latest), "submits": len(acks["submits"]), "lost_saves": lost_saves,
-            "lost_submits": lost_submits, "lost": lost_saves + lost_submits,
-            "examples": examples, "integrity": integrity, "counts": counts}
+    return {
+        "saves": len(latest),
+        "submits": len(acks["submits"]),
+        "lost_saves": lost_saves,
+        "lost_submits": lost_submits,
+        "lost": lost_saves + lost_submits,
+        "examples": examples,
+        "integrity": integrity,
+        "counts": counts,
+    }
 
 
-def print_targets(cold: float, results: list[dict[str, Any]], peak_mib: float,
-                  lost: int, total_errors: int) -> None:
-    rows = [["cold start to the first page", f"≤ {COLD_START_TARGET:.0f} s", f"{cold:.2f} s",
-             verdict(cold <= COLD_START_TARGET)]]
+def print_targets(
+    cold: float, results: list[dict[str, Any]], peak_mib: float, lost: int, total_errors: int
+) -> None:
+    rows = [
+        [
+            "cold start to the first page",
+            f"≤ {COLD_START_TARGET:.0f} s",
+            f"{cold:.2f} s",
+            verdict(cold <= COLD_START_TARGET),
+        ]
+    ]
     for result in results:
         c = result["concurrency"]
         steps = result["steps"]
         ceiling = steps["healthz"]["rps"]
         for name in RATIO_STEPS:
             ratio = steps[name]["rps"] / ceiling if ceiling else 0.0
-            rows.append([f"{name} throughput at {c}", f"≥ {RATIO_TARGET}× healthz",
-                         f"{ratio:.2f}×", verdict(ratio >= RATIO_TARGET)])
+            rows.append(
+                [
+                    f"{name} throughput at {c}",
+                    f"≥ {RATIO_TARGET}× healthz",
+                    f"{ratio:.2f}×",
+                    verdict(ratio >= RATIO_TARGET),
+                ]
+            )
         if c in P99_TARGETS:
             for name in ("autosave", "submit"):
                 p99 = steps[name]["p99"]
-                rows.append([f"{name} p99 at {c}", f"≤ {P99_TARGETS[c]:.0f} ms",
-                             f"{fmt(p99)} ms", verdict(p99 <= P99_TARGETS[c])])
+                rows.append(
+                    [
+                        f"{name} p99 at {c}",
+                        f"≤ {P99_TARGETS[c]:.0f} ms",
+                        f"{fmt(p99)} ms",
+                        verdict(p99 <= P99_TARGETS[c]),
+                    ]
+                )
         if c in LESSON_P99_TARGETS:
             p99 = steps["lesson (burst)"]["p99"]
-            rows.append([f"lesson p99 at {c}", f"≤ {LESSON_P99_TARGETS[c]:.0f} ms",
-                         f"{fmt(p99)} ms", verdict(p99 <= LESSON_P99_TARGETS[c])])
+            rows.append(
+                [
+                    f"lesson p99 at {c}",
+                    f"≤ {LESSON_P99_TARGETS[c]:.0f} ms",
+                    f"{fmt(p99)} ms",
+                    verdict(p99 <= LESSON_P99_TARGETS[c]),
+                ]
+            )
         if c >= 200:
             errors = sum(s["errors"] for s in steps.values())
             rows.append([f"errors at {c}", "0", str(errors), verdict(errors == 0)])
-    rows.append(["server memory (all processes, peak RSS)", f"≤ {MEMORY_TARGET_MIB} MiB",
-                 f"{peak_mib:.1f} MiB", verdict(peak_mib <= MEMORY_TARGET_MIB)])
+    rows.append(
+        [
+            "server memory (all processes, peak RSS)",
+            f"≤ {MEMORY_TARGET_MIB} MiB",
+            f"{peak_mib:.1f} MiB",
+            verdict(peak_mib <= MEMORY_TARGET_MIB),
+        ]
+    )
     rows.append(["lost acknowledged answers", "0", str(lost), verdict(lost == 0)])
-    rows.append(["failed requests (any level)", "0", str(total_errors),
-                 verdict(total_errors == 0)])
+    rows.append(["failed requests (any level)", "0", str(total_errors), verdict(total_errors == 0)])
     print("\n== targets (issue 5) ==")
     print(table(["target", "goal", "measured", ""], rows))
 
@@ -474,14 +589,15 @@ def print_targets(cold: float, results: list[dict[str, Any]], peak_mib: float,
 def controller(args: argparse.Namespace) -> int:
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
     print(f"classroom load benchmark · {machine_summary()}")
-    print(f"server: classroom serve --workers {args.workers} --threads {args.threads} "
-          f"on 127.0.0.1; load generator in a separate process")
+    print(
+        f"server: classroom serve --workers {args.workers} --threads {args.threads} "
+        f"on 127.0.0.1; load generator in a separate process"
+    )
     with tempfile.TemporaryDirectory(prefix="classroom-bench-") as tmp:
         tmp_dir = Path(tmp)
         db_path = tmp_dir / "classroom.sqlite"
         code = setup_database(db_path)
-        server = Server(db_path, tmp_dir / "server.log", workers=args.workers,
-                        threads=args.threads)
+        server = Server(db_path, tmp_dir / "server.log", workers=args.workers, threads=args.threads)
         server.start()
         sampler = None
         try:
@@ -495,9 +611,11 @@ def controller(args: argparse.Namespace) -> int:
             if page is None:
                 raise RuntimeError("the join page never answered 200")
             idle_rss, idle_pss, processes = server.memory_kib()
-            print(f"cold start: /healthz answered after {up:.2f} s, the first page (join form) "
-                  f"after {page:.2f} s; {processes} server processes, {idle_rss / 1024:.1f} MiB "
-                  f"RSS idle")
+            print(
+                f"cold start: /healthz answered after {up:.2f} s, the first page (join form) "
+                f"after {page:.2f} s; {processes} server processes, {idle_rss / 1024:.1f} MiB "
+                f"RSS idle"
+            )
             sampler = MemorySampler(server, interval=0.1)
             sampler.start()
             results, done = run_generator(args, server.port, code, tmp_dir, levels, sampler)
@@ -506,20 +624,27 @@ def controller(args: argparse.Namespace) -> int:
                 print(f"the server died during the run:\n{server.log_tail()}")
                 return 1
             acks_path = tmp_dir / "acks.json"
-            acks = json.loads(acks_path.read_text()) if acks_path.exists() else \
-                {"saves": [], "submits": []}
+            acks = (
+                json.loads(acks_path.read_text())
+                if acks_path.exists()
+                else {"saves": [], "submits": []}
+            )
             check = check_database(db_path, acks)
         finally:
             if sampler is not None and sampler.is_alive():
                 sampler.stop()
             server.stop()
         peak_mib = sampler.peak_rss / 1024
-        print(f"\nserver peak memory during the run: {peak_mib:.1f} MiB RSS summed over "
-              f"{sampler.peak_processes} processes ({sampler.peak_pss / 1024:.1f} MiB PSS, "
-              f"shared pages counted once); {sampler.samples} samples every 100 ms")
-        print(f"database: {check['counts']['students']} students, "
-              f"{check['counts']['attempts']} attempts, {check['counts']['responses']} "
-              f"responses; integrity_check: {check['integrity']}")
+        print(
+            f"\nserver peak memory during the run: {peak_mib:.1f} MiB RSS summed over "
+            f"{sampler.peak_processes} processes ({sampler.peak_pss / 1024:.1f} MiB PSS, "
+            f"shared pages counted once); {sampler.samples} samples every 100 ms"
+        )
+        print(
+            f"database: {check['counts']['students']} students, "
+            f"{check['counts']['attempts']} attempts, {check['counts']['responses']} "
+            f"responses; integrity_check: {check['integrity']}"
+        )
         print(f"acknowledged: {check['saves']} autosaved answers, {check['submits']} submits")
         for example in check["examples"]:
             print(f"  missing: {example}")
@@ -527,24 +652,47 @@ def controller(args: argparse.Namespace) -> int:
         total_errors = sum(s["errors"] for r in results for s in r["steps"].values())
         server_errors = sum(s["server_errors"] for r in results for s in r["steps"].values())
         print_targets(page, results, peak_mib, check["lost"], total_errors)
-        failed = (check["lost"] > 0 or total_errors > 0 or server_errors > 0 or not done
-                  or check["integrity"] != "ok" or len(results) != len(levels))
-        print(f"\n{'FAILED' if failed else 'OK'}: lost = {check['lost']}, "
-              f"{total_errors} failed requests ({server_errors} 5xx)")
+        failed = (
+            check["lost"] > 0
+            or total_errors > 0
+            or server_errors > 0
+            or not done
+            or check["integrity"] != "ok"
+            or len(results) != len(levels)
+        )
+        print(
+            f"\n{'FAILED' if failed else 'OK'}: lost = {check['lost']}, "
+            f"{total_errors} failed requests ({server_errors} 5xx)"
+        )
         if failed and server.log_path.exists():
             print(f"server log tail:\n{server.log_tail()}")
         return 1 if failed else 0
 
 
-def run_generator(args: argparse.Namespace, port: int, code: str, tmp_dir: Path,
-                  levels: list[int], sampler: MemorySampler) -> tuple[list[dict], bool]:
-    config = {"port": port, "code": code, "levels": levels, "seed": args.seed,
-              "seconds": args.seconds, "lesson_seconds": args.lesson_seconds,
-              "students_per_client": args.students_per_client,
-              "min_students": args.min_students, "acks": str(tmp_dir / "acks.json")}
+def run_generator(
+    args: argparse.Namespace,
+    port: int,
+    code: str,
+    tmp_dir: Path,
+    levels: list[int],
+    sampler: MemorySampler,
+) -> tuple[list[dict], bool]:
+    config = {
+        "port": port,
+        "code": code,
+        "levels": levels,
+        "seed": args.seed,
+        "seconds": args.seconds,
+        "lesson_seconds": args.lesson_seconds,
+        "students_per_client": args.students_per_client,
+        "min_students": args.min_students,
+        "acks": str(tmp_dir / "acks.json"),
+    }
     generator = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "--generate", json.dumps(config)],
-        stdout=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     timer = threading.Timer(GENERATOR_TIMEOUT, generator.kill)
     timer.start()
     results: list[dict] = []
@@ -575,16 +723,35 @@ def run_generator(args: argparse.Namespace, port: int, code: str, tmp_dir: Path,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--levels", default="10,50,200",
-                        help="concurrency levels, comma-separated (default 10,50,200)")
-    parser.add_argument("--seconds", type=float, default=5.0,
-                        help="length of the /healthz burst at each level (default 5)")
-    parser.add_argument("--lesson-seconds", type=float, default=3.0,
-                        help="length of the lesson-page burst at each level (default 3)")
-    parser.add_argument("--students-per-client", type=int, default=3,
-                        help="students through the flow per concurrent client (default 3)")
-    parser.add_argument("--min-students", type=int, default=300,
-                        help="at least this many students per level (default 300)")
+    parser.add_argument(
+        "--levels",
+        default="10,50,200",
+        help="concurrency levels, comma-separated (default 10,50,200)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=5.0,
+        help="length of the /healthz burst at each level (default 5)",
+    )
+    parser.add_argument(
+        "--lesson-seconds",
+        type=float,
+        default=3.0,
+        help="length of the lesson-page burst at each level (default 3)",
+    )
+    parser.add_argument(
+        "--students-per-client",
+        type=int,
+        default=3,
+        help="students through the flow per concurrent client (default 3)",
+    )
+    parser.add_argument(
+        "--min-students",
+        type=int,
+        default=300,
+        help="at least this many students per level (default 300)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--seed", type=int, default=5)

@@ -83,6 +83,7 @@ HTTP_REQUESTS_PER_TEACHER = 12
 
 # --- building the data ------------------------------------------------------------------
 
+
 def load_content() -> dict[str, Quiz]:
     catalogue = load_catalogue(ROOT / "lessons", ROOT / "quizzes")
     if catalogue.problems or not catalogue.quizzes:
@@ -103,13 +104,18 @@ def _answer(rng: random.Random, question: Any, right: bool) -> Any:
     if right:
         return sorted(correct)
     # A near miss: some of the key, some distractors, never empty.
-    picked = {c for c in correct if rng.random() < 0.6} | \
-        {c for c in wrong if rng.random() < 0.35}
+    picked = {c for c in correct if rng.random() < 0.6} | {c for c in wrong if rng.random() < 0.35}
     return sorted(picked or {rng.choice(wrong or correct)})
 
 
-def build(path: Path, quizzes: dict[str, Quiz], students: int, min_responses: int,
-          classes: int = 1, seed: int = 3) -> dict[str, Any]:
+def build(
+    path: Path,
+    quizzes: dict[str, Quiz],
+    students: int,
+    min_responses: int,
+    classes: int = 1,
+    seed: int = 3,
+) -> dict[str, Any]:
     """A migrated database with one teacher's `classes` classes of `students` students
     each, holding ≥ min_responses responses in all; the first class is the one measured."""
     started = time.perf_counter()
@@ -117,9 +123,12 @@ def build(path: Path, quizzes: dict[str, Quiz], students: int, min_responses: in
     db = connect(path)
     try:
         teacher_id = teacher_store.create_teacher(db, TEACHER, PASSWORD)
-        class_ids = [class_store.create_class(db, f"Report benchmark {n + 1}", teacher_id,
-                                              quiz_slugs=list(quizzes))["id"]
-                     for n in range(classes)]
+        class_ids = [
+            class_store.create_class(
+                db, f"Report benchmark {n + 1}", teacher_id, quiz_slugs=list(quizzes)
+            )["id"]
+            for n in range(classes)
+        ]
         everyone = students * classes
         for quiz in quizzes.values():
             attempt_store.record_version(db, quiz)
@@ -128,11 +137,21 @@ def build(path: Path, quizzes: dict[str, Quiz], students: int, min_responses: in
         student_rows, attempt_rows, response_rows = [], [], []
         ability = {}
         for sid in range(1, everyone + 1):
-            student_rows.append([sid, class_ids[(sid - 1) // students], f"Student {sid:05d}",
-                                 f"bench-resume-{sid:08d}", clock.stamp(base)])
+            student_rows.append(
+                [
+                    sid,
+                    class_ids[(sid - 1) // students],
+                    f"Student {sid:05d}",
+                    f"bench-resume-{sid:08d}",
+                    clock.stamp(base),
+                ]
+            )
             ability[sid] = rng.gauss(0.3, 1.0)
-        difficulty = {(q.slug, question.id): rng.uniform(-1.5, 1.5)
-                      for q in quizzes.values() for question in q.questions}
+        difficulty = {
+            (q.slug, question.id): rng.uniform(-1.5, 1.5)
+            for q in quizzes.values()
+            for question in q.questions
+        }
         attempt_id = number = 0
         while len(response_rows) < min_responses:  # whole rounds: every student retakes
             number += 1
@@ -151,34 +170,62 @@ def build(path: Path, quizzes: dict[str, Quiz], students: int, min_responses: in
                     scores = grading.grade_answers(quiz, answers)
                     total = sum(s for s in scores.values() if s is not None)
                     ungraded = sum(1 for s in scores.values() if s is None)
-                    attempt_rows.append([attempt_id, sid, quiz.slug, quiz.version, number,
-                                         clock.stamp(when),
-                                         clock.stamp(when + datetime.timedelta(minutes=9)),
-                                         total, quiz.max_score, ungraded])
+                    attempt_rows.append(
+                        [
+                            attempt_id,
+                            sid,
+                            quiz.slug,
+                            quiz.version,
+                            number,
+                            clock.stamp(when),
+                            clock.stamp(when + datetime.timedelta(minutes=9)),
+                            total,
+                            quiz.max_score,
+                            ungraded,
+                        ]
+                    )
                     for qid, answer in answers.items():
-                        response_rows.append([attempt_id, qid, json.dumps(answer),
-                                              scores[qid], clock.stamp(when)])
+                        response_rows.append(
+                            [attempt_id, qid, json.dumps(answer), scores[qid], clock.stamp(when)]
+                        )
         conn = db.conn
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO students (id, class_id, display_name, resume_hash, "
-                         "created_at) VALUES (?, ?, ?, ?, ?)", student_rows)
-        conn.executemany("INSERT INTO attempts (id, student_id, quiz_slug, quiz_version, "
-                         "number, started_at, submitted_at, score, max_score, ungraded) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", attempt_rows)
-        conn.executemany("INSERT INTO responses (attempt_id, question_id, answer, score, "
-                         "saved_at) VALUES (?, ?, ?, ?, ?)", response_rows)
+        conn.executemany(
+            "INSERT INTO students (id, class_id, display_name, resume_hash, "
+            "created_at) VALUES (?, ?, ?, ?, ?)",
+            student_rows,
+        )
+        conn.executemany(
+            "INSERT INTO attempts (id, student_id, quiz_slug, quiz_version, "
+            "number, started_at, submitted_at, score, max_score, ungraded) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            attempt_rows,
+        )
+        conn.executemany(
+            "INSERT INTO responses (attempt_id, question_id, answer, score, "
+            "saved_at) VALUES (?, ?, ?, ?, ?)",
+            response_rows,
+        )
         conn.execute("COMMIT")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
-    return {"class_id": class_ids[0], "teacher_id": teacher_id, "classes": classes,
-            "class_students": students, "students": len(student_rows),
-            "attempts": len(attempt_rows), "responses": len(response_rows),
-            "attempts_per_quiz": len(attempt_rows) // (len(student_rows) * len(quizzes)),
-            "seconds": time.perf_counter() - started, "bytes": path.stat().st_size}
+    return {
+        "class_id": class_ids[0],
+        "teacher_id": teacher_id,
+        "classes": classes,
+        "class_students": students,
+        "students": len(student_rows),
+        "attempts": len(attempt_rows),
+        "responses": len(response_rows),
+        "attempts_per_quiz": len(attempt_rows) // (len(student_rows) * len(quizzes)),
+        "seconds": time.perf_counter() - started,
+        "bytes": path.stat().st_size,
+    }
 
 
 # --- timing ------------------------------------------------------------------------------
+
 
 class TimedConnection:
     """Wraps a sqlite3 connection; adds up the time spent inside execute and fetch calls."""
@@ -232,9 +279,14 @@ def measure(fn: Callable[[Any], Any], conn: sqlite3.Connection, runs: int) -> di
         fn(fake_db)
         wall.append((time.perf_counter() - started) * 1000)
         sql.append(timed.seconds * 1000)
-    return {"wall_p50": percentile(wall, 50), "wall_p95": percentile(wall, 95),
-            "sql_p50": percentile(sql, 50), "sql_p95": percentile(sql, 95),
-            "result": result, "statements": statements}
+    return {
+        "wall_p50": percentile(wall, 50),
+        "wall_p95": percentile(wall, 95),
+        "sql_p50": percentile(sql, 50),
+        "sql_p95": percentile(sql, 95),
+        "result": result,
+        "statements": statements,
+    }
 
 
 def query_plans(conn: sqlite3.Connection, statements: list[tuple[str, Any]]) -> list[str]:
@@ -248,8 +300,9 @@ def query_plans(conn: sqlite3.Connection, statements: list[tuple[str, Any]]) -> 
     return lines
 
 
-def in_process(path: Path, quizzes: dict[str, Quiz], built: dict[str, Any],
-               runs: int) -> dict[str, dict[str, Any]]:
+def in_process(
+    path: Path, quizzes: dict[str, Quiz], built: dict[str, Any], runs: int
+) -> dict[str, dict[str, Any]]:
     conn = connect(path).conn
     class_id = built["class_id"]
     quiz = quizzes[QUIZ]
@@ -270,31 +323,42 @@ def in_process(path: Path, quizzes: dict[str, Quiz], built: dict[str, Any],
 
     def quiz_report_page(db):
         found = report_store.first_attempt_responses(db, class_id, QUIZ)
-        return (reports.quiz_report(quiz, found), reports.technique_confusions(quiz, found),
-                reports.misleading_sentences(quiz, lesson, found))
+        return (
+            reports.quiz_report(quiz, found),
+            reports.technique_confusions(quiz, found),
+            reports.misleading_sentences(quiz, lesson, found),
+        )
 
     def gradebook_page(db):
         students = report_store.students_of(db, class_id)
-        return reports.gradebook(students, list(quizzes.values()),
-                                 report_store.submitted_attempts(db, class_id))
+        return reports.gradebook(
+            students, list(quizzes.values()), report_store.submitted_attempts(db, class_id)
+        )
 
     def mastery_page(db):
         students = report_store.students_of(db, class_id)
-        return reports.mastery_matrix(students, report_store.latest_responses(db, class_id),
-                                      lambda slug, version: quizzes.get(slug))
+        return reports.mastery_matrix(
+            students,
+            report_store.latest_responses(db, class_id),
+            lambda slug, version: quizzes.get(slug),
+        )
 
     try:
         found = {
             "one quiz: SQL (first_attempt_responses)": measure(one_quiz, conn, runs),
-            "all quizzes: SQL (submitted_attempts + 3 × first_attempt_responses)":
-                measure(all_quizzes, conn, runs),
+            "all quizzes: SQL (submitted_attempts + 3 × first_attempt_responses)": measure(
+                all_quizzes, conn, runs
+            ),
             "quiz_report (Python only)": measure(quiz_report_python, conn, runs),
-            "quiz report, whole (queries + quiz_report + confusions + sentences)":
-                measure(quiz_report_page, conn, runs),
-            "gradebook, whole (students_of + submitted_attempts + gradebook)":
-                measure(gradebook_page, conn, runs),
-            "mastery, whole (students_of + latest_responses + mastery_matrix)":
-                measure(mastery_page, conn, runs),
+            "quiz report, whole (queries + quiz_report + confusions + sentences)": measure(
+                quiz_report_page, conn, runs
+            ),
+            "gradebook, whole (students_of + submitted_attempts + gradebook)": measure(
+                gradebook_page, conn, runs
+            ),
+            "mastery, whole (students_of + latest_responses + mastery_matrix)": measure(
+                mastery_page, conn, runs
+            ),
         }
         for entry in found.values():
             entry["plans"] = query_plans(conn, entry["statements"])
@@ -305,18 +369,20 @@ def in_process(path: Path, quizzes: dict[str, Quiz], built: dict[str, Any],
 
 # --- over HTTP ---------------------------------------------------------------------------
 
+
 async def _login(port: int) -> Browser:
     browser = Browser(port, timeout=60)
     page = await browser.get("/teacher/login")
-    response = await browser.post("/teacher/login", [
-        ("csrf_token", csrf_token(page.text)), ("username", TEACHER), ("password", PASSWORD)])
+    response = await browser.post(
+        "/teacher/login",
+        [("csrf_token", csrf_token(page.text)), ("username", TEACHER), ("password", PASSWORD)],
+    )
     if response.status != 302:
         raise RuntimeError(f"teacher login failed: HTTP {response.status}")
     return browser
 
 
-async def _hammer(port: int, paths: list[str], teachers: int,
-                  per_teacher: int) -> dict[str, Any]:
+async def _hammer(port: int, paths: list[str], teachers: int, per_teacher: int) -> dict[str, Any]:
     browsers = [await _login(port) for _ in range(teachers)]
     for path in paths:  # warm-up: templates compiled, pages in cache in both workers
         for browser in browsers[:4]:
@@ -346,24 +412,36 @@ async def _hammer(port: int, paths: list[str], teachers: int,
     finally:
         elapsed = time.perf_counter() - started
         await asyncio.gather(*(b.close() for b in browsers))
-    return {"count": len(latencies), "rps": len(latencies) / elapsed,
-            "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
-            "p99": percentile(latencies, 99), "errors": errors}
+    return {
+        "count": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "errors": errors,
+    }
 
 
-def over_http(path: Path, tmp_dir: Path, built: dict[str, Any],
-              quizzes: dict[str, Quiz]) -> dict[str, dict[str, Any]]:
+def over_http(
+    path: Path, tmp_dir: Path, built: dict[str, Any], quizzes: dict[str, Quiz]
+) -> dict[str, dict[str, Any]]:
     server = Server(path, tmp_dir / "server.log")
     server.start()
     try:
         server.wait_ready()
         base = f"/teacher/classes/{built['class_id']}"
         found = {
-            f"quiz report ({QUIZ})": asyncio.run(_hammer(
-                server.port, [f"{base}/quizzes/{QUIZ}/report"], TEACHERS,
-                HTTP_REQUESTS_PER_TEACHER)),
-            "gradebook": asyncio.run(_hammer(server.port, [f"{base}/gradebook"], TEACHERS,
-                                             HTTP_REQUESTS_PER_TEACHER)),
+            f"quiz report ({QUIZ})": asyncio.run(
+                _hammer(
+                    server.port,
+                    [f"{base}/quizzes/{QUIZ}/report"],
+                    TEACHERS,
+                    HTTP_REQUESTS_PER_TEACHER,
+                )
+            ),
+            "gradebook": asyncio.run(
+                _hammer(server.port, [f"{base}/gradebook"], TEACHERS, HTTP_REQUESTS_PER_TEACHER)
+            ),
         }
     finally:
         server.stop()
@@ -372,47 +450,62 @@ def over_http(path: Path, tmp_dir: Path, built: dict[str, Any],
 
 # --- output ------------------------------------------------------------------------------
 
+
 def describe(built: dict[str, Any]) -> str:
     if built["classes"] > 1:
-        who = (f"{built['classes']} classes of {built['class_students']:,} students "
-               f"({built['students']:,} in all)")
+        who = (
+            f"{built['classes']} classes of {built['class_students']:,} students "
+            f"({built['students']:,} in all)"
+        )
     else:
         who = f"one class of {built['students']:,} students"
-    return (f"{who} × {len(load_content())} quizzes × "
-            f"{built['attempts_per_quiz']} attempts each = {built['attempts']:,} attempts, "
-            f"{built['responses']:,} responses; built in {built['seconds']:.1f} s, "
-            f"{built['bytes'] / 2**20:.0f} MiB")
+    return (
+        f"{who} × {len(load_content())} quizzes × "
+        f"{built['attempts_per_quiz']} attempts each = {built['attempts']:,} attempts, "
+        f"{built['responses']:,} responses; built in {built['seconds']:.1f} s, "
+        f"{built['bytes'] / 2**20:.0f} MiB"
+    )
 
 
 def print_in_process(found: dict[str, dict[str, Any]], runs: int) -> None:
     rows = []
     for name, entry in found.items():
         python_only = name.startswith("quiz_report")
-        rows.append([name, "–" if python_only else fmt(entry["sql_p50"], 2),
-                     "–" if python_only else fmt(entry["sql_p95"], 2),
-                     fmt(entry["wall_p50"], 2), fmt(entry["wall_p95"], 2)])
+        rows.append(
+            [
+                name,
+                "–" if python_only else fmt(entry["sql_p50"], 2),
+                "–" if python_only else fmt(entry["sql_p95"], 2),
+                fmt(entry["wall_p50"], 2),
+                fmt(entry["wall_p95"], 2),
+            ]
+        )
     print(f"\n== in-process, {runs} runs after a warm-up (ms) ==")
     print(table(["measure", "SQL p50", "SQL p95", "total p50", "total p95"], rows))
 
 
-def measure_million(tmp_dir: Path, quizzes: dict[str, Quiz], classes: int, students: int,
-                    runs: int) -> dict[str, Any]:
+def measure_million(
+    tmp_dir: Path, quizzes: dict[str, Quiz], classes: int, students: int, runs: int
+) -> dict[str, Any]:
     path = tmp_dir / f"million-{classes}.sqlite"
     built = build(path, quizzes, students, MILLION, classes=classes)
     print(f"\ndatabase: {describe(built)}")
     conn = connect(path).conn
     try:
-        found = measure(lambda db: report_store.first_attempt_responses(db, built["class_id"],
-                                                                         QUIZ), conn, runs)
+        found = measure(
+            lambda db: report_store.first_attempt_responses(db, built["class_id"], QUIZ), conn, runs
+        )
         plans = query_plans(conn, found["statements"])
     finally:
         conn.close()
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
         (tmp_dir / name).unlink(missing_ok=True)
-    print(f"one quiz's report for the first class reads {len(found['result']):,} rows: "
-          f"SQL p50 {fmt(found['sql_p50'], 2)} ms, p95 {fmt(found['sql_p95'], 2)} ms; with "
-          f"row dicts and JSON decoding p50 {fmt(found['wall_p50'], 2)} ms, "
-          f"p95 {fmt(found['wall_p95'], 2)} ms")
+    print(
+        f"one quiz's report for the first class reads {len(found['result']):,} rows: "
+        f"SQL p50 {fmt(found['sql_p50'], 2)} ms, p95 {fmt(found['sql_p95'], 2)} ms; with "
+        f"row dicts and JSON decoding p50 {fmt(found['wall_p50'], 2)} ms, "
+        f"p95 {fmt(found['wall_p95'], 2)} ms"
+    )
     print("\n".join(plans[1:]))
     return found
 
@@ -420,10 +513,12 @@ def measure_million(tmp_dir: Path, quizzes: dict[str, Quiz], classes: int, stude
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--no-million", action="store_true",
-                        help="skip the 1,000,000-response database")
-    parser.add_argument("--plans", action="store_true",
-                        help="print every query's plan (EXPLAIN QUERY PLAN)")
+    parser.add_argument(
+        "--no-million", action="store_true", help="skip the 1,000,000-response database"
+    )
+    parser.add_argument(
+        "--plans", action="store_true", help="print every query's plan (EXPLAIN QUERY PLAN)"
+    )
     args = parser.parse_args(argv)
     print(f"classroom report benchmark · {machine_summary()}")
     quizzes = load_content()
@@ -445,48 +540,86 @@ def main(argv: list[str] | None = None) -> int:
         http = over_http(path, tmp_dir, built, quizzes)
         rows = []
         for name, entry in http.items():
-            rows.append([name, entry["count"], fmt(entry["rps"], 0), fmt(entry["p50"]),
-                         fmt(entry["p95"]), fmt(entry["p99"]), len(entry["errors"])])
+            rows.append(
+                [
+                    name,
+                    entry["count"],
+                    fmt(entry["rps"], 0),
+                    fmt(entry["p50"]),
+                    fmt(entry["p95"]),
+                    fmt(entry["p99"]),
+                    len(entry["errors"]),
+                ]
+            )
             for error in entry["errors"][:3]:
                 print(f"  error: {error}")
             failed = failed or bool(entry["errors"])
-        print(f"\n== over HTTP: {TEACHERS} teachers at once, {HTTP_REQUESTS_PER_TEACHER} pages "
-              "each (real server, 2 workers × 8 threads) ==")
-        print(table(["page", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"],
-                    rows))
+        print(
+            f"\n== over HTTP: {TEACHERS} teachers at once, {HTTP_REQUESTS_PER_TEACHER} pages "
+            "each (real server, 2 workers × 8 threads) =="
+        )
+        print(table(["page", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"], rows))
         all_q = found["all quizzes: SQL (submitted_attempts + 3 × first_attempt_responses)"]
         quiz_http = http[f"quiz report ({QUIZ})"]
         target_rows += [
-            ["one quiz, SQL, 100k responses (p50)", f"≤ {ONE_QUIZ_SQL_MS:.0f} ms",
-             f"{fmt(one['sql_p50'], 2)} ms", verdict(one["sql_p50"] <= ONE_QUIZ_SQL_MS)],
-            ["all quizzes of the class, SQL (p50)", f"≤ {ALL_QUIZZES_SQL_MS:.0f} ms",
-             f"{fmt(all_q['sql_p50'], 2)} ms", verdict(all_q["sql_p50"] <= ALL_QUIZZES_SQL_MS)],
-            [f"quiz report over HTTP, p99 at {TEACHERS} teachers", f"≤ {HTTP_P99_MS:.0f} ms",
-             f"{fmt(quiz_http['p99'])} ms", verdict(quiz_http["p99"] <= HTTP_P99_MS)],
+            [
+                "one quiz, SQL, 100k responses (p50)",
+                f"≤ {ONE_QUIZ_SQL_MS:.0f} ms",
+                f"{fmt(one['sql_p50'], 2)} ms",
+                verdict(one["sql_p50"] <= ONE_QUIZ_SQL_MS),
+            ],
+            [
+                "all quizzes of the class, SQL (p50)",
+                f"≤ {ALL_QUIZZES_SQL_MS:.0f} ms",
+                f"{fmt(all_q['sql_p50'], 2)} ms",
+                verdict(all_q["sql_p50"] <= ALL_QUIZZES_SQL_MS),
+            ],
+            [
+                f"quiz report over HTTP, p99 at {TEACHERS} teachers",
+                f"≤ {HTTP_P99_MS:.0f} ms",
+                f"{fmt(quiz_http['p99'])} ms",
+                verdict(quiz_http["p99"] <= HTTP_P99_MS),
+            ],
         ]
         for name, entry in found.items():
             if "whole" in name:
                 short = name.split(",")[0]
-                target_rows.append([f"{short}, computed in-process (p95)",
-                                    f"< {REPORT_MS:.0f} ms", f"{fmt(entry['wall_p95'], 1)} ms",
-                                    verdict(entry["wall_p95"] < REPORT_MS)])
+                target_rows.append(
+                    [
+                        f"{short}, computed in-process (p95)",
+                        f"< {REPORT_MS:.0f} ms",
+                        f"{fmt(entry['wall_p95'], 1)} ms",
+                        verdict(entry["wall_p95"] < REPORT_MS),
+                    ]
+                )
         for name, entry in http.items():
-            target_rows.append([f"{name} over HTTP (p95, {TEACHERS} teachers)",
-                                f"< {REPORT_MS:.0f} ms", f"{fmt(entry['p95'])} ms",
-                                verdict(entry["p95"] < REPORT_MS)])
+            target_rows.append(
+                [
+                    f"{name} over HTTP (p95, {TEACHERS} teachers)",
+                    f"< {REPORT_MS:.0f} ms",
+                    f"{fmt(entry['p95'])} ms",
+                    verdict(entry["p95"] < REPORT_MS),
+                ]
+            )
         path.unlink()
         for suffix in ("-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         if not args.no_million:
             # A school's database: ten classes; the report reads one class's rows among all.
             # A giant class: the report itself reads ten times the rows.
-            for label, classes, students in (("a school of 10 classes", 10, STUDENTS),
-                                             ("one class of 3,000", 1, STUDENTS * 10)):
+            for label, classes, students in (
+                ("a school of 10 classes", 10, STUDENTS),
+                ("one class of 3,000", 1, STUDENTS * 10),
+            ):
                 million = measure_million(tmp_dir, quizzes, classes, students, args.runs)
-                target_rows.append([f"one quiz, SQL, 1,000,000 responses, {label} (p50)",
-                                    f"≤ {MILLION_SQL_MS:.0f} ms",
-                                    f"{fmt(million['sql_p50'], 2)} ms",
-                                    verdict(million["sql_p50"] <= MILLION_SQL_MS)])
+                target_rows.append(
+                    [
+                        f"one quiz, SQL, 1,000,000 responses, {label} (p50)",
+                        f"≤ {MILLION_SQL_MS:.0f} ms",
+                        f"{fmt(million['sql_p50'], 2)} ms",
+                        verdict(million["sql_p50"] <= MILLION_SQL_MS),
+                    ]
+                )
     print("\n== targets (issue 5; issue 3 item 8: each report under 200 ms) ==")
     print(table(["target", "goal", "measured", ""], target_rows))
     print(f"\n{'FAILED: some requests failed' if failed else 'OK'}")

@@ -24,8 +24,7 @@ def read_question(question: Question, form: MultiDict) -> tuple[Any, int | None]
     return answer, confidence
 
 
-def read_quiz(quiz: Quiz, form: MultiDict) -> tuple[dict[str, tuple[Any, int | None]],
-                                                     list[str]]:
+def read_quiz(quiz: Quiz, form: MultiDict) -> tuple[dict[str, tuple[Any, int | None]], list[str]]:
     """Every question's posted answer (None where blank), and what was wrong."""
     posted: dict[str, tuple[Any, int | None]] = {}
     errors: list[str] = []
@@ -39,5 +38,8 @@ def read_quiz(quiz: Quiz, form: MultiDict) -> tuple[dict[str, tuple[Any, int | N
 
 def as_form_values(posted: dict[str, tuple[Any, int | None]]) -> dict[str, dict[str, Any]]:
     """Posted answers in the shape of saved responses, to show them again."""
-    return {qid: {"answer": answer, "confidence": confidence, "score": None}
-            for qid, (answer, confidence) in posted.items() if answer is not None}
+    return {
+        qid: {"answer": answer, "confidence": confidence, "score": None}
+        for qid, (answer, confidence) in posted.items()
+        if answer is not None
+    }

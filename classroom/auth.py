@@ -25,8 +25,9 @@ ADDRESS_LIMIT = 20  # failures per address per window
 def address_key(prefix: str) -> str:
     """A throttle key for the client's address; only a keyed hash of it is stored."""
     address = request.remote_addr or "unknown"
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), address.encode(),
-                      hashlib.sha256).hexdigest()[:32]
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), address.encode(), hashlib.sha256
+    ).hexdigest()[:32]
     return f"{prefix}:address:{digest}"
 
 
@@ -36,8 +37,9 @@ def account_key(username: str) -> str:
 
 def login_blocked(db: Database, username: str) -> bool:
     """Checked before the password hash runs: scrypt is too costly to run for a flood."""
-    return throttle.is_blocked(db, account_key(username), ACCOUNT_LIMIT, LOGIN_WINDOW) or \
-        throttle.is_blocked(db, address_key("login"), ADDRESS_LIMIT, LOGIN_WINDOW)
+    return throttle.is_blocked(
+        db, account_key(username), ACCOUNT_LIMIT, LOGIN_WINDOW
+    ) or throttle.is_blocked(db, address_key("login"), ADDRESS_LIMIT, LOGIN_WINDOW)
 
 
 def record_login_failure(db: Database, username: str) -> None:
@@ -77,8 +79,10 @@ def current_teacher() -> dict[str, Any] | None:
     if teacher_id is None:
         return None
     now = time.time()
-    if (now - session.get("seen_at", 0) > IDLE_SECONDS
-            or now - session.get("login_at", 0) > ABSOLUTE_SECONDS):
+    if (
+        now - session.get("seen_at", 0) > IDLE_SECONDS
+        or now - session.get("login_at", 0) > ABSOLUTE_SECONDS
+    ):
         session.clear()
         g.session_expired = True
         return None

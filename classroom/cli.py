@@ -37,21 +37,33 @@ def _check(lessons_dir: Path, quizzes_dir: Path) -> int:
         click.echo(f"{len(catalogue.problems)} problem(s) found.", err=True)
         return 1
     questions = sum(len(q.questions) for q in catalogue.quizzes.values())
-    click.echo(f"ok: {len(catalogue.lessons)} lessons, {len(catalogue.quizzes)} quizzes, "
-               f"{questions} questions")
+    click.echo(
+        f"ok: {len(catalogue.lessons)} lessons, {len(catalogue.quizzes)} quizzes, "
+        f"{questions} questions"
+    )
     return 0
 
 
 @click.command("check")
-@click.option("--lessons", "lessons_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Lessons folder (default: the app's).")
-@click.option("--quizzes", "quizzes_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Quizzes folder (default: the app's).")
+@click.option(
+    "--lessons",
+    "lessons_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Lessons folder (default: the app's).",
+)
+@click.option(
+    "--quizzes",
+    "quizzes_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Quizzes folder (default: the app's).",
+)
 @with_appcontext
 def check(lessons_dir: Path | None, quizzes_dir: Path | None) -> None:
     """Validate every lesson and quiz; print each problem as path:line: message."""
-    status = _check(lessons_dir or Path(current_app.config["LESSONS_DIR"]),
-                    quizzes_dir or Path(current_app.config["QUIZZES_DIR"]))
+    status = _check(
+        lessons_dir or Path(current_app.config["LESSONS_DIR"]),
+        quizzes_dir or Path(current_app.config["QUIZZES_DIR"]),
+    )
     sys.exit(status)
 
 
@@ -94,15 +106,18 @@ def create_teacher(username: str) -> None:
 
     username = username.strip()
     if not re.fullmatch(r"[A-Za-z0-9._-]{3,64}", username):
-        raise click.BadParameter("a username is 3 to 64 letters, digits, dots, dashes and "
-                                 "underscores", param_hint="USERNAME")
+        raise click.BadParameter(
+            "a username is 3 to 64 letters, digits, dots, dashes and underscores",
+            param_hint="USERNAME",
+        )
     db = get_db()
     if teachers.username_taken(db, username):
         raise click.ClickException(f"the username “{username}” is taken; choose another")
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not 8 <= len(password) <= 128:
-        raise click.ClickException("a password is 8 to 128 characters; a few random words "
-                                   "make a strong one")
+        raise click.ClickException(
+            "a password is 8 to 128 characters; a few random words make a strong one"
+        )
     if teachers.create_teacher(db, username, password) is None:
         raise click.ClickException(f"the username “{username}” is taken; choose another")
     click.echo(f"Created teacher “{username}”. They log in at /teacher/login.")
@@ -111,14 +126,22 @@ def create_teacher(username: str) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per worker process.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32),
-              help="Worker processes.")
-@click.option("--demo", is_flag=True, help="Create a demo class if there is none, and print "
-              "its join code.")
-@click.option("--debug", is_flag=True, help="Flask's development server with reloading "
-              "(never for real use).")
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker process.",
+)
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Worker processes."
+)
+@click.option(
+    "--demo", is_flag=True, help="Create a demo class if there is none, and print its join code."
+)
+@click.option(
+    "--debug", is_flag=True, help="Flask's development server with reloading (never for real use)."
+)
 @with_appcontext
 def serve(host: str, port: int, threads: int, workers: int, demo: bool, debug: bool) -> None:
     """Serve the app with a production WSGI server."""

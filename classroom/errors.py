@@ -25,32 +25,47 @@ def error_page(status: int, message: str | None = None, title: str | None = None
     message = message or MESSAGES.get(status, "Something went wrong.")
     if wants_json():
         return jsonify(error=message), status
-    return render_template("error.html", status=status, message=message,
-                           title=title or _title(status)), status
+    return render_template(
+        "error.html", status=status, message=message, title=title or _title(status)
+    ), status
 
 
 def _title(status: int) -> str:
-    return {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Not allowed",
-            413: "Too large", 429: "Slow down", 503: "Unavailable"}.get(status, "Error")
+    return {
+        400: "Bad request",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Not allowed",
+        413: "Too large",
+        429: "Slow down",
+        503: "Unavailable",
+    }.get(status, "Error")
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_page(400, "This form has expired or was not sent from this site. "
-                          "Go back, reload the page and try again.")
+        return error_page(
+            400,
+            "This form has expired or was not sent from this site. "
+            "Go back, reload the page and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
         if status >= 500:
-            return error_page(status, "Something went wrong on our side. Nothing you "
-                              "sent was lost; try again in a moment.")
+            return error_page(
+                status,
+                "Something went wrong on our side. Nothing you "
+                "sent was lost; try again in a moment.",
+            )
         description = error.description if status not in MESSAGES else None
         return error_page(status, description if status == 400 and description else None)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("unhandled error on %s", request.path)
-        return error_page(InternalServerError.code, "Something went wrong on our side. "
-                          "Try again in a moment.")
+        return error_page(
+            InternalServerError.code, "Something went wrong on our side. Try again in a moment."
+        )

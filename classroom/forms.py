@@ -59,12 +59,16 @@ PASSWORD_RULE = "Use at least 8 characters (up to 128). A few random words make 
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired("Type your username."),
-                                                   Length(max=64)],
-                           render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", validators=[DataRequired("Type your password."),
-                                                     Length(max=128)],
-                             render_kw={"autocomplete": "current-password"})
+    username = StringField(
+        "Username",
+        validators=[DataRequired("Type your username."), Length(max=64)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Type your password."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class AccountForm(FlaskForm):
@@ -72,31 +76,43 @@ class AccountForm(FlaskForm):
 
     username = StringField(
         "Username",
-        validators=[DataRequired("Choose a username."),
-                    Length(min=3, max=64, message="A username is 3 to 64 characters."),
-                    Regexp(r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dashes "
-                           "and underscores only.")],
+        validators=[
+            DataRequired("Choose a username."),
+            Length(min=3, max=64, message="A username is 3 to 64 characters."),
+            Regexp(
+                r"^[A-Za-z0-9._-]+$",
+                message="Use letters, digits, dots, dashes and underscores only.",
+            ),
+        ],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired("Choose a password."),
-                    Length(min=8, max=128, message=PASSWORD_RULE)],
+        validators=[
+            DataRequired("Choose a password."),
+            Length(min=8, max=128, message=PASSWORD_RULE),
+        ],
         description=PASSWORD_RULE,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Password again",
-        validators=[DataRequired("Type the password again."),
-                    EqualTo("password", message="The two passwords are not the same.")],
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", message="The two passwords are not the same."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class ClassForm(FlaskForm):
-    name = StringField("Class name", validators=[
-        DataRequired("Give the class a name."),
-        Length(max=80, message="Keep the name under 80 characters.")])
+    name = StringField(
+        "Class name",
+        validators=[
+            DataRequired("Give the class a name."),
+            Length(max=80, message="Keep the name under 80 characters."),
+        ],
+    )
 
 
 def _options(*pairs: tuple[str, str]) -> list:
@@ -112,22 +128,43 @@ class AssignmentForm(FlaskForm):
     """One quiz's settings for one class."""
 
     assigned = BooleanField("Assigned to this class")
-    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M",
-                                  validators=[Optional()],
-                                  description="Leave empty to open now. Times are UTC.")
-    closes_at = DateTimeLocalField("Closes", format="%Y-%m-%dT%H:%M",
-                                   validators=[Optional()],
-                                   description="Leave empty to keep it open.")
-    attempts = IntegerField("Attempts allowed", validators=[
-        Optional(), NumberRange(min=0, max=50, message="Between 0 (unlimited) and 50.")],
-        description="Empty: the quiz's own setting. 0: unlimited.")
-    feedback = SelectField("Feedback shown", choices=_options(
-        ("", "The quiz's own setting"), ("after_each", "After each answer"),
-        ("after_submit", "After submitting"), ("after_close", "After the quiz closes")),
-        validators=[Optional()])
-    role = SelectField("Pre/post-test", choices=_options(
-        ("", "Neither"), ("pre", "Pre-test of its lesson"), ("post", "Post-test of its lesson")),
-        validators=[Optional()])
+    opens_at = DateTimeLocalField(
+        "Opens",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description="Leave empty to open now. Times are UTC.",
+    )
+    closes_at = DateTimeLocalField(
+        "Closes",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description="Leave empty to keep it open.",
+    )
+    attempts = IntegerField(
+        "Attempts allowed",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=50, message="Between 0 (unlimited) and 50."),
+        ],
+        description="Empty: the quiz's own setting. 0: unlimited.",
+    )
+    feedback = SelectField(
+        "Feedback shown",
+        choices=_options(
+            ("", "The quiz's own setting"),
+            ("after_each", "After each answer"),
+            ("after_submit", "After submitting"),
+            ("after_close", "After the quiz closes"),
+        ),
+        validators=[Optional()],
+    )
+    role = SelectField(
+        "Pre/post-test",
+        choices=_options(
+            ("", "Neither"), ("pre", "Pre-test of its lesson"), ("post", "Post-test of its lesson")
+        ),
+        validators=[Optional()],
+    )
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:

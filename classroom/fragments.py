@@ -25,4 +25,3 @@ def once_per_version(template: str, owner: object, **context: object) -> Markup:
         # The owner is kept with its HTML, so its id cannot be reused while cached.
         _cache[key] = (owner, html)
     return html
-

@@ -55,8 +55,7 @@ class Outcome:
         return question_type(self.question.type).key(self.question)
 
 
-def outcomes(quiz: Quiz, responses: dict[str, dict[str, Any]],
-             live: bool = False) -> list[Outcome]:
+def outcomes(quiz: Quiz, responses: dict[str, dict[str, Any]], live: bool = False) -> list[Outcome]:
     """Each question with the student's answer and score.
 
     Scores come from the submitted attempt; `live` scores answers not yet submitted.
@@ -71,7 +70,14 @@ def outcomes(quiz: Quiz, responses: dict[str, dict[str, Any]],
             score = score_question(question, answer)
         else:
             score = row["score"]
-        found.append(Outcome(question, answer, score, row is not None,
-                             row.get("rubric_level") if row else None,
-                             row.get("comment") if row else None))
+        found.append(
+            Outcome(
+                question,
+                answer,
+                score,
+                row is not None,
+                row.get("rubric_level") if row else None,
+                row.get("comment") if row else None,
+            )
+        )
     return found

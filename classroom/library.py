@@ -14,7 +14,8 @@ from classroom.store import attempts as attempt_store
 
 def init_app(app: Flask) -> None:
     app.extensions["classroom.library"] = Library(
-        app.config["LESSONS_DIR"], app.config["QUIZZES_DIR"],
+        app.config["LESSONS_DIR"],
+        app.config["QUIZZES_DIR"],
         interval=app.config["CONTENT_RELOAD_SECONDS"],
     )
 

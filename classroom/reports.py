@@ -46,9 +46,16 @@ class QuizReport:
 def _by_attempt(rows: Iterable[dict]) -> dict[int, dict[str, Any]]:
     attempts: dict[int, dict[str, Any]] = {}
     for row in rows:
-        entry = attempts.setdefault(row["attempt_id"], {
-            "student_id": row["student_id"], "total": row["total"] or 0.0,
-            "max": row["max_score"], "version": row["quiz_version"], "answers": {}})
+        entry = attempts.setdefault(
+            row["attempt_id"],
+            {
+                "student_id": row["student_id"],
+                "total": row["total"] or 0.0,
+                "max": row["max_score"],
+                "version": row["quiz_version"],
+                "answers": {},
+            },
+        )
         if row["question_id"] is not None:
             entry["answers"][row["question_id"]] = row
     return attempts
@@ -61,25 +68,33 @@ def quiz_report(quiz: Quiz, rows: list[dict]) -> QuizReport:
     totals = [a["total"] for a in attempts]
     percents = [100 * a["total"] / a["max"] if a["max"] else 0.0 for a in attempts]
     upper = _upper_group(attempts)
-    items = [_item_report(quiz, q, i, attempts, totals, upper)
-             for i, q in enumerate(quiz.questions, start=1)]
-    matrix_items = [q for q in quiz.questions
-                    if all(_item_score(a, q) is not None for a in attempts)]
+    items = [
+        _item_report(quiz, q, i, attempts, totals, upper)
+        for i, q in enumerate(quiz.questions, start=1)
+    ]
+    matrix_items = [
+        q for q in quiz.questions if all(_item_score(a, q) is not None for a in attempts)
+    ]
     matrix = [[_item_score(a, q) for q in matrix_items] for a in attempts]
     dichotomous = stats.is_dichotomous(matrix) if matrix and matrix_items else False
     enough = n >= stats.MIN_N_FOR_DISCRIMINATION
     reliability = None
     if enough and len(matrix_items) >= 2:
         # KR-20 reads 0/1 scores: a 0-or-2 item counts as right or wrong.
-        fractions = [[score / q.points for score, q in zip(row, matrix_items, strict=True)]
-                     for row in matrix]
+        fractions = [
+            [score / q.points for score, q in zip(row, matrix_items, strict=True)] for row in matrix
+        ]
         reliability = stats.kr20(fractions) if dichotomous else stats.cronbach_alpha(matrix)
     return QuizReport(
-        quiz=quiz, n=n, percents=percents,
+        quiz=quiz,
+        n=n,
+        percents=percents,
         histogram=stats.histogram(percents, 100.0, bins=10),
         mean_percent=sum(percents) / n if n else None,
-        reliability=reliability, reliability_kind="KR-20" if dichotomous else "Cronbach’s α",
-        items=items, older_versions=sum(1 for a in attempts if a["version"] != quiz.version),
+        reliability=reliability,
+        reliability_kind="KR-20" if dichotomous else "Cronbach’s α",
+        items=items,
+        older_versions=sum(1 for a in attempts if a["version"] != quiz.version),
         enough_for_discrimination=enough,
     )
 
@@ -98,8 +113,14 @@ def _upper_group(attempts: list[dict]) -> set[int]:
     return set(ranked[:size])
 
 
-def _item_report(quiz: Quiz, question: Question, number: int, attempts: list[dict],
-                 totals: list[float], upper: set[int]) -> ItemReport:
+def _item_report(
+    quiz: Quiz,
+    question: Question,
+    number: int,
+    attempts: list[dict],
+    totals: list[float],
+    upper: set[int],
+) -> ItemReport:
     scored = [(i, _item_score(a, question)) for i, a in enumerate(attempts)]
     scored = [(i, s) for i, s in scored if s is not None]
     item = [s for _, s in scored]
@@ -108,8 +129,11 @@ def _item_report(quiz: Quiz, question: Question, number: int, attempts: list[dic
     facility = stats.facility(item, question.points) if n else None
     enough = n >= stats.MIN_N_FOR_DISCRIMINATION
     discrimination = stats.item_rest_correlation(item, item_totals) if enough else None
-    upper_lower = stats.upper_lower_index([s / question.points for s in item], item_totals) \
-        if enough else None
+    upper_lower = (
+        stats.upper_lower_index([s / question.points for s in item], item_totals)
+        if enough
+        else None
+    )
     answers = [a["answers"].get(question.id, {}).get("answer") for a in attempts]
     report = ItemReport(question, number, n, facility, discrimination, upper_lower, [])
     upper_key = upper_distractor = None
@@ -118,20 +142,23 @@ def _item_report(quiz: Quiz, question: Question, number: int, attempts: list[dic
         report.upper_counts = _choice_counts(a for i, a in enumerate(answers) if i in upper)
         report.upper_n = len(upper)
         # Every choice, picked or not: a distractor nobody picks does the least work of all.
-        shares = stats.distractor_shares({c.id: report.choice_counts.get(c.id, 0)
-                                          for c in question.choices}, len(attempts))
+        shares = stats.distractor_shares(
+            {c.id: report.choice_counts.get(c.id, 0) for c in question.choices}, len(attempts)
+        )
         correct = {c.id for c in question.choices if c.correct}
         report.unused = stats.unused_distractors(shares, correct) if len(attempts) >= 10 else []
         if upper and enough:
             upper_shares = stats.distractor_shares(report.upper_counts, len(upper))
             upper_key = max((upper_shares.get(c, 0.0) for c in correct), default=None)
-            upper_distractor = max((v for c, v in upper_shares.items() if c not in correct),
-                                   default=0.0)
+            upper_distractor = max(
+                (v for c, v in upper_shares.items() if c not in correct), default=0.0
+            )
     kind = question_type(question.type)
     tally: Callable | None = getattr(kind, "tally", None)
     if tally is not None:
-        report.tally = tally(question, [a["answers"][question.id] for a in attempts
-                                        if question.id in a["answers"]])
+        report.tally = tally(
+            question, [a["answers"][question.id] for a in attempts if question.id in a["answers"]]
+        )
     report.by_confidence = _calibration(question, attempts)
     report.flags = stats.item_flags(facility, discrimination, n, upper_key, upper_distractor)
     return report
@@ -160,6 +187,7 @@ def _calibration(question: Question, attempts: list[dict]) -> dict[int, tuple[in
 
 
 # --- what fooled the class --------------------------------------------------------------
+
 
 @dataclass
 class Confusion:
@@ -212,8 +240,9 @@ class MisleadingSentence:
     questions: list[str]
 
 
-def misleading_sentences(quiz: Quiz, lesson: Lesson | None,
-                         rows: list[dict]) -> list[MisleadingSentence]:
+def misleading_sentences(
+    quiz: Quiz, lesson: Lesson | None, rows: list[dict]
+) -> list[MisleadingSentence]:
     """The article's sentences ranked by how many students they misled."""
     if lesson is None:
         return []
@@ -232,8 +261,11 @@ def misleading_sentences(quiz: Quiz, lesson: Lesson | None,
     for sentence_id, attempts in counts.items():
         sentence = lesson.sentence(sentence_id)
         if sentence is not None:
-            found.append(MisleadingSentence(sentence_id, sentence.text, len(attempts),
-                                            sorted(questions[sentence_id])))
+            found.append(
+                MisleadingSentence(
+                    sentence_id, sentence.text, len(attempts), sorted(questions[sentence_id])
+                )
+            )
     return sorted(found, key=lambda s: (-s.misled, s.sentence_id))
 
 
@@ -246,8 +278,10 @@ def _wrong_sentences(question: Question, answer: Any) -> set[str]:
 
 # --- across quizzes ----------------------------------------------------------------------
 
-def mastery_matrix(students: list[dict], rows: list[dict],
-                   quiz_for: Callable[[str, str], Quiz | None]) -> dict[int, dict[str, tuple]]:
+
+def mastery_matrix(
+    students: list[dict], rows: list[dict], quiz_for: Callable[[str, str], Quiz | None]
+) -> dict[int, dict[str, tuple]]:
     """Per student and skill: (points earned, points possible, mastery) over each student's
     latest submitted attempt at every quiz; ungraded written answers are left out."""
     earned: dict[tuple[int, str], float] = defaultdict(float)
@@ -280,14 +314,17 @@ class GainReport:
     unmatched: int
 
 
-def learning_gain(students: list[dict], attempts: list[dict], pre: Quiz,
-                  post: Quiz) -> GainReport:
+def learning_gain(students: list[dict], attempts: list[dict], pre: Quiz, post: Quiz) -> GainReport:
     """Hake's normalised gain on students who took both tests (first attempts)."""
+
     def first_percent(slug: str) -> dict[int, float]:
         found: dict[int, float] = {}
         for attempt in attempts:
-            if attempt["quiz_slug"] == slug and attempt["student_id"] not in found \
-                    and attempt["max_score"]:
+            if (
+                attempt["quiz_slug"] == slug
+                and attempt["student_id"] not in found
+                and attempt["max_score"]
+            ):
                 found[attempt["student_id"]] = 100 * (attempt["score"] or 0) / attempt["max_score"]
         return found
 
@@ -296,27 +333,44 @@ def learning_gain(students: list[dict], attempts: list[dict], pre: Quiz,
     for student in students:
         sid = student["id"]
         if sid in pre_scores and sid in post_scores:
-            rows.append((student, pre_scores[sid], post_scores[sid],
-                         stats.hake_gain(pre_scores[sid], post_scores[sid])))
-    took_one = (set(pre_scores) ^ set(post_scores))
-    return GainReport(pre.lesson, pre, post, rows,
-                      stats.class_gain([(p, q) for _, p, q, _ in rows]), len(took_one))
+            rows.append(
+                (
+                    student,
+                    pre_scores[sid],
+                    post_scores[sid],
+                    stats.hake_gain(pre_scores[sid], post_scores[sid]),
+                )
+            )
+    took_one = set(pre_scores) ^ set(post_scores)
+    return GainReport(
+        pre.lesson,
+        pre,
+        post,
+        rows,
+        stats.class_gain([(p, q) for _, p, q, _ in rows]),
+        len(took_one),
+    )
 
 
-def gradebook(students: list[dict], quizzes: list[Quiz],
-              attempts: list[dict]) -> dict[int, dict[str, dict | None]]:
+def gradebook(
+    students: list[dict], quizzes: list[Quiz], attempts: list[dict]
+) -> dict[int, dict[str, dict | None]]:
     """Per student and quiz: the attempt that counts (best or latest, per the quiz's rule)."""
     keep = {q.slug: q.keep for q in quizzes}
-    book: dict[int, dict[str, dict | None]] = {s["id"]: {q.slug: None for q in quizzes}
-                                               for s in students}
+    book: dict[int, dict[str, dict | None]] = {
+        s["id"]: {q.slug: None for q in quizzes} for s in students
+    }
     for attempt in attempts:
         row = book.get(attempt["student_id"])
         if row is None or attempt["quiz_slug"] not in row:
             continue
         held = row[attempt["quiz_slug"]]
         rule = keep[attempt["quiz_slug"]]
-        if held is None or (rule == "latest" and attempt["number"] > held["number"]) or (
-                rule == "best" and (attempt["score"] or 0) > (held["score"] or 0)):
+        if (
+            held is None
+            or (rule == "latest" and attempt["number"] > held["number"])
+            or (rule == "best" and (attempt["score"] or 0) > (held["score"] or 0))
+        ):
             row[attempt["quiz_slug"]] = {**attempt, "count": (held or {}).get("count", 0)}
         row[attempt["quiz_slug"]]["count"] = row[attempt["quiz_slug"]].get("count", 0) + 1
     return book

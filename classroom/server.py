@@ -22,13 +22,17 @@ def announce(app: Flask, host: str, port: int, demo: bool) -> None:
     if demo:
         db = get_db()
         found = classes.class_by_name(db, DEMO_CLASS) or classes.create_class(
-            db, DEMO_CLASS, quiz_slugs=list(catalogue().quizzes))
-        click.echo(f"Demo class “{DEMO_CLASS}”: students join at {url} with the code "
-                   f"{found['join_code']}")
+            db, DEMO_CLASS, quiz_slugs=list(catalogue().quizzes)
+        )
+        click.echo(
+            f"Demo class “{DEMO_CLASS}”: students join at {url} with the code {found['join_code']}"
+        )
     if teachers.count_teachers(get_db()) == 0:
         token = teachers.new_setup_token(get_db())
-        click.echo(f"No teacher account yet. Create yours (this link works once): "
-                   f"{url}teacher/setup/{token}")
+        click.echo(
+            f"No teacher account yet. Create yours (this link works once): "
+            f"{url}teacher/setup/{token}"
+        )
     click.echo(f"Serving classroom on {url} (press Ctrl+C to stop)")
     sys.stdout.flush()
 

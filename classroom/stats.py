@@ -168,8 +168,14 @@ def class_gain(pairs: Sequence[tuple[float, float]]) -> dict[str, float | int | 
     usable = [(pre, post) for pre, post in pairs if math.isfinite(pre) and math.isfinite(post)]
     n = len(usable)
     if n == 0:
-        return {"n": 0, "pre_mean": None, "post_mean": None, "gain_of_means": None,
-                "mean_of_gains": None, "skipped": 0}
+        return {
+            "n": 0,
+            "pre_mean": None,
+            "post_mean": None,
+            "gain_of_means": None,
+            "mean_of_gains": None,
+            "skipped": 0,
+        }
     pre_mean = _mean([pre for pre, _ in usable])
     post_mean = _mean([post for _, post in usable])
     gains = [hake_gain(pre, post) for pre, post in usable]
@@ -215,14 +221,18 @@ def reliability_band(r: float | None) -> str:
     return "acceptable" if _at_least(r, 0.70) else "low"
 
 
-_FLAG_VERY_HARD = ("Very hard: fewer than 1 in 5 students got this right. "
-                  "Check the question is clear and was taught.")
-_FLAG_VERY_EASY = ("Very easy: almost everyone got this right; "
-                  "it tells you little about who understood.")
+_FLAG_VERY_HARD = (
+    "Very hard: fewer than 1 in 5 students got this right. "
+    "Check the question is clear and was taught."
+)
+_FLAG_VERY_EASY = (
+    "Very easy: almost everyone got this right; it tells you little about who understood."
+)
 _FLAG_NEGATIVE = "Most students who did well overall got this wrong: check the key."
 _FLAG_POOR = "Does not separate strong from weak students: revise it."
-_FLAG_DISTRACTOR = ("A wrong choice attracts the strongest students more than the right one: "
-                   "check the key.")
+_FLAG_DISTRACTOR = (
+    "A wrong choice attracts the strongest students more than the right one: check the key."
+)
 
 
 def item_flags(

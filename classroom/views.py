@@ -9,8 +9,10 @@ from werkzeug.routing import IntegerConverter
 from classroom import charts, stats
 from classroom.content.model import FEEDBACK_MODES, SKILLS
 
-CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-       "frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
 
 
 class RowIdConverter(IntegerConverter):
@@ -41,9 +43,15 @@ def init_app(app: Flask) -> None:
     # Globals, not a context processor: question templates are imported without the
     # page's context (so Jinja caches them) and still need these.
     app.jinja_env.globals.update(
-        SKILLS=SKILLS, FEEDBACK_MODES=FEEDBACK_MODES, points=format_points,
-        percent=format_percent, decimal=format_decimal, stats=stats, charts=charts,
-        mastery_band=stats.mastery_band, gain_band=stats.gain_band,
+        SKILLS=SKILLS,
+        FEEDBACK_MODES=FEEDBACK_MODES,
+        points=format_points,
+        percent=format_percent,
+        decimal=format_decimal,
+        stats=stats,
+        charts=charts,
+        mastery_band=stats.mastery_band,
+        gain_band=stats.gain_band,
     )
 
     @app.before_request
@@ -64,8 +72,9 @@ def init_app(app: Flask) -> None:
             # Pages may show a student's work; shared school computers must not cache them.
             response.headers.setdefault("Cache-Control", "no-store")
         if app.config.get("HTTPS"):
-            response.headers.setdefault("Strict-Transport-Security",
-                                        "max-age=31536000; includeSubDomains")
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response
 
     @app.get("/healthz")

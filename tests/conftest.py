@@ -41,8 +41,7 @@ def app(tmp_path: Path):
 @pytest.fixture
 def real_app(tmp_path: Path):
     """The app with the bundled lessons and quizzes."""
-    app = make_app(tmp_path, LESSONS_DIR=str(REPO / "lessons"),
-                   QUIZZES_DIR=str(REPO / "quizzes"))
+    app = make_app(tmp_path, LESSONS_DIR=str(REPO / "lessons"), QUIZZES_DIR=str(REPO / "quizzes"))
     yield app
     app.extensions["classroom.db"].close_all()
 
@@ -66,8 +65,7 @@ def db(app: Flask):
 @pytest.fixture
 def join_code(app: Flask) -> str:
     with app.app_context():
-        return classes.create_class(get_db(), "Class 7B",
-                                    quiz_slugs=["sample-quiz"])["join_code"]
+        return classes.create_class(get_db(), "Class 7B", quiz_slugs=["sample-quiz"])["join_code"]
 
 
 class StudentActions:
@@ -90,11 +88,15 @@ class StudentActions:
 
     def autosave(self, attempt_id: int, question: str, value, slug: str = "sample-quiz"):
         data = {"question": question, f"q-{question}": value}
-        return self.client.post(f"/quizzes/{slug}/attempts/{attempt_id}/answers", data=data,
-                                headers={"Accept": "application/json"})
+        return self.client.post(
+            f"/quizzes/{slug}/attempts/{attempt_id}/answers",
+            data=data,
+            headers={"Accept": "application/json"},
+        )
 
-    def send(self, attempt_id: int, answers: dict, action: str = "submit",
-             slug: str = "sample-quiz"):
+    def send(
+        self, attempt_id: int, answers: dict, action: str = "submit", slug: str = "sample-quiz"
+    ):
         data = {f"q-{qid}": value for qid, value in answers.items()}
         data["action"] = action
         return self.client.post(f"/quizzes/{slug}/attempts/{attempt_id}", data=data)

@@ -34,14 +34,21 @@ def app(tmp_path: Path):
     sample = sample.replace("attempts = 2", "attempts = 0")
     (quizzes / "sample-quiz.toml").write_text(sample)
     (quizzes / "other-quiz.toml").write_text(
-        sample.replace('slug = "sample-quiz"', 'slug = "other-quiz"')
-        .replace('title = "Sample quiz"', 'title = "Another quiz"'))
-    app = create_app({
-        "TESTING": True, "DATABASE": str(tmp_path / "classroom.sqlite"),
-        "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-        "LESSONS_DIR": str(FIXTURES / "lessons"), "QUIZZES_DIR": str(quizzes),
-        "CONTENT_RELOAD_SECONDS": 0,
-    })
+        sample.replace('slug = "sample-quiz"', 'slug = "other-quiz"').replace(
+            'title = "Sample quiz"', 'title = "Another quiz"'
+        )
+    )
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "classroom.sqlite"),
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "LESSONS_DIR": str(FIXTURES / "lessons"),
+            "QUIZZES_DIR": str(quizzes),
+            "CONTENT_RELOAD_SECONDS": 0,
+        }
+    )
     yield app
     app.extensions["classroom.db"].close_all()
 
@@ -49,11 +56,13 @@ def app(tmp_path: Path):
 @pytest.fixture
 def assign(app, join_code):
     """Change the sample quiz's assignment to the class that join_code opens."""
+
     def change(slug: str = "sample-quiz", **settings) -> None:
         with app.app_context():
             db = get_db()
-            class_id = db.conn.execute("SELECT id FROM classes WHERE join_code = ?",
-                                       [join_code]).fetchone()[0]
+            class_id = db.conn.execute(
+                "SELECT id FROM classes WHERE join_code = ?", [join_code]
+            ).fetchone()[0]
             assignment_store.assign(db, class_id, slug, **settings)
 
     return change
@@ -72,8 +81,14 @@ def count(app, sql: str, params=()) -> int:
 
 def saved_answer(app, attempt_id: int, question: str):
     with app.app_context():
-        row = get_db().conn.execute("SELECT answer FROM responses WHERE attempt_id = ? AND "
-                                    "question_id = ?", [attempt_id, question]).fetchone()
+        row = (
+            get_db()
+            .conn.execute(
+                "SELECT answer FROM responses WHERE attempt_id = ? AND question_id = ?",
+                [attempt_id, question],
+            )
+            .fetchone()
+        )
     return json.loads(row[0]) if row else None
 
 
@@ -131,7 +146,8 @@ def test_a_closed_quiz_is_refused(app, client, joined, assign):
 
 
 def test_answers_to_an_attempt_started_before_the_close_are_refused_after_it(
-        app, client, joined, assign):
+    app, client, joined, assign
+):
     attempt_id = joined.open_quiz()
     assert joined.autosave(attempt_id, "who-says", "minister").status_code == 200
     assign(closes_at=PAST)
@@ -171,8 +187,9 @@ def test_the_class_setting_of_two_attempts_overrides_the_quiz(app, client, joine
 
     refused = client.post("/quizzes/sample-quiz/retake", data={"after": "2"})
     assert refused.status_code == 302
-    assert "You have used every attempt" in text(client.get(refused.headers["Location"],
-                                                            follow_redirects=True))
+    assert "You have used every attempt" in text(
+        client.get(refused.headers["Location"], follow_redirects=True)
+    )
     assert count(app, "SELECT count(*) FROM attempts") == 2
 
 
@@ -187,8 +204,7 @@ def test_without_a_class_setting_the_quizs_own_limit_applies(app, client, joined
 # When the key is shown
 
 
-def test_feedback_after_the_close_hides_the_key_until_the_quiz_closes(
-        app, client, joined, assign):
+def test_feedback_after_the_close_hides_the_key_until_the_quiz_closes(app, client, joined, assign):
     assign(feedback="after_close", closes_at=FUTURE)
     results_url = submit_new_attempt(joined, {"who-says": "minister"})
     hidden = text(client.get(results_url))
@@ -213,14 +229,16 @@ def check(joined, attempt_id: int, question: str, answers: dict):
 
 
 def test_feedback_after_each_answer_checks_one_question_and_makes_it_final(
-        app, client, joined, assign):
+    app, client, joined, assign
+):
     assign(feedback="after_each")
     page = client.get(QUIZ)
     assert text(page).count("Check answer</button>") == 2
     attempt_id = joined.open_quiz()
 
-    checked = check(joined, attempt_id, "who-says",
-                    {"who-says": "minister", "strong-evidence": "report"})
+    checked = check(
+        joined, attempt_id, "who-says", {"who-says": "minister", "strong-evidence": "report"}
+    )
     assert checked.status_code == 302
     assert saved_answer(app, attempt_id, "who-says") == "minister"
     assert saved_answer(app, attempt_id, "strong-evidence") is None  # not the one checked
@@ -282,11 +300,18 @@ def test_the_assignment_overrides_the_quiz_and_falls_back_to_it(app, join_code):
         quiz = catalogue().quizzes["sample-quiz"]
         student = {"class_id": class_id}
         default = quiz_access(db, student, quiz)
-        assert (default.assigned, default.attempts_allowed, default.feedback) == \
-            (True, 0, "after_submit")
-        assignment_store.assign(db, class_id, "sample-quiz", attempts_allowed=3,
-                                feedback="after_close", role="post")
+        assert (default.assigned, default.attempts_allowed, default.feedback) == (
+            True,
+            0,
+            "after_submit",
+        )
+        assignment_store.assign(
+            db, class_id, "sample-quiz", attempts_allowed=3, feedback="after_close", role="post"
+        )
         changed = quiz_access(db, student, quiz)
-        assert (changed.attempts_allowed, changed.feedback, changed.role) == \
-            (3, "after_close", "post")
+        assert (changed.attempts_allowed, changed.feedback, changed.role) == (
+            3,
+            "after_close",
+            "post",
+        )
         assert not quiz_access(db, student, catalogue().quizzes["other-quiz"]).assigned

@@ -41,8 +41,9 @@ class Writer(threading.Thread):
     def __init__(self, path: str, class_id: int):
         super().__init__(daemon=True)
         self.path, self.class_id = path, class_id
-        self.quiz = load_catalogue(FIXTURES / "lessons",
-                                   FIXTURES / "quizzes").quizzes["sample-quiz"]
+        self.quiz = load_catalogue(FIXTURES / "lessons", FIXTURES / "quizzes").quizzes[
+            "sample-quiz"
+        ]
         self.stop = threading.Event()
         self.saved: list[int] = []  # student ids whose answer was acknowledged, in order
         self.errors: list[str] = []
@@ -51,16 +52,15 @@ class Writer(threading.Thread):
         db = connect(self.path)
         try:
             while not self.stop.is_set():
-                student_id, _ = students.create_student(db, self.class_id,
-                                                        f"W{len(self.saved)}")
+                student_id, _ = students.create_student(db, self.class_id, f"W{len(self.saved)}")
                 attempt = attempts.open_or_start(db, student_id, self.quiz)
-                attempts.save_answers(db, attempt["id"], student_id,
-                                      {"who-says": ("nobody", None)})
+                attempts.save_answers(db, attempt["id"], student_id, {"who-says": ("nobody", None)})
                 self.saved.append(student_id)
                 # The same student changing their mind, as autosave sends it.
                 for choice in ("minister", "nobody") * 5:
-                    attempts.save_answers(db, attempt["id"], student_id,
-                                          {"who-says": (choice, None)})
+                    attempts.save_answers(
+                        db, attempt["id"], student_id, {"who-says": (choice, None)}
+                    )
         except Exception as error:  # reported by the test
             self.errors.append(f"{type(error).__name__}: {error}")
         finally:
@@ -84,18 +84,23 @@ def school(tmp_path: Path):
             db.conn.executemany(
                 "INSERT INTO students (class_id, display_name, resume_hash, created_at) "
                 "VALUES (?, ?, ?, '2024-01-01T00:00:00+00:00')",
-                [(klass["id"], f"Filler {n} " + "x" * 300, f"filler-{n}")
-                 for n in range(60000)])
+                [(klass["id"], f"Filler {n} " + "x" * 300, f"filler-{n}") for n in range(60000)],
+            )
     client = app.test_client()
     client.post("/join", data={"code": klass["join_code"], "name": "Ada"})
-    resume_code = re.search(r'id="resume-code">([A-Z0-9-]+)<',
-                            client.get("/welcome").get_data(as_text=True)).group(1)
+    resume_code = re.search(
+        r'id="resume-code">([A-Z0-9-]+)<', client.get("/welcome").get_data(as_text=True)
+    ).group(1)
     page = client.get("/quizzes/sample-quiz").get_data(as_text=True)
     attempt = int(re.search(r"/quizzes/sample-quiz/attempts/(\d+)\"", page).group(1))
-    submitted = client.post(f"/quizzes/sample-quiz/attempts/{attempt}",
-                            data={"q-who-says": "nobody", "q-strong-evidence": ["report",
-                                                                                "accused"],
-                                  "action": "submit"})
+    submitted = client.post(
+        f"/quizzes/sample-quiz/attempts/{attempt}",
+        data={
+            "q-who-says": "nobody",
+            "q-strong-evidence": ["report", "accused"],
+            "action": "submit",
+        },
+    )
     assert submitted.status_code == 302
     yield app, klass, resume_code, attempt
     app.extensions["classroom.db"].close_all()
@@ -113,8 +118,12 @@ def test_a_backup_taken_while_students_save_is_whole_and_consistent(school, tmp_
         target = tmp_path / "backups" / "monday.sqlite"
         started = time.monotonic()
         outcome = []
-        backup = threading.Thread(target=lambda: outcome.append(
-            app.test_cli_runner().invoke(args=["backup", str(target)])), daemon=True)
+        backup = threading.Thread(
+            target=lambda: outcome.append(
+                app.test_cli_runner().invoke(args=["backup", str(target)])
+            ),
+            daemon=True,
+        )
         backup.start()
         backup.join(BACKUP_SECONDS)
         took = time.monotonic() - started
@@ -131,8 +140,10 @@ def test_a_backup_taken_while_students_save_is_whole_and_consistent(school, tmp_
     assert result.exit_code == 0, result.output
     assert str(target) in result.output
     assert during > 0, "the students kept saving while the backup ran"
-    print(f"\nbackup of a {target.stat().st_size / 2**20:.0f} MiB database took {took:.2f} s "
-          f"while {during} answers were saved")
+    print(
+        f"\nbackup of a {target.stat().st_size / 2**20:.0f} MiB database took {took:.2f} s "
+        f"while {during} answers were saved"
+    )
 
     assert not Path(str(target) + "-wal").exists()
     assert not list(target.parent.glob("*.partial"))
@@ -141,17 +152,24 @@ def test_a_backup_taken_while_students_save_is_whole_and_consistent(school, tmp_
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("PRAGMA foreign_key_check").fetchall() == []
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
-        present = {row[0] for row in copy.execute(
-            "SELECT attempts.student_id FROM responses JOIN attempts "
-            "ON attempts.id = responses.attempt_id")}
+        present = {
+            row[0]
+            for row in copy.execute(
+                "SELECT attempts.student_id FROM responses JOIN attempts "
+                "ON attempts.id = responses.attempt_id"
+            )
+        }
         assert set(acknowledged) <= present, "an answer saved before the backup is missing"
         # Consistent: a writer starts an attempt then saves its answer, so at most the
         # one attempt each writer was between the two may be without an answer.
-        orphans = copy.execute("SELECT count(*) FROM attempts WHERE id NOT IN "
-                               "(SELECT attempt_id FROM responses)").fetchone()[0]
+        orphans = copy.execute(
+            "SELECT count(*) FROM attempts WHERE id NOT IN (SELECT attempt_id FROM responses)"
+        ).fetchone()[0]
         assert orphans <= len(writers)
-        assert copy.execute("SELECT submitted_at FROM attempts WHERE id = ?",
-                            [attempt]).fetchone()[0] is not None
+        assert (
+            copy.execute("SELECT submitted_at FROM attempts WHERE id = ?", [attempt]).fetchone()[0]
+            is not None
+        )
     finally:
         copy.close()
 
@@ -180,8 +198,9 @@ def test_writes_during_a_backup_never_make_it_start_over(school, tmp_path, monke
                 if progress is not None:
                     progress(status, remaining, total)
 
-            return super().backup(target, pages=pages, progress=save_between_steps,
-                                  name=name, sleep=sleep)
+            return super().backup(
+                target, pages=pages, progress=save_between_steps, name=name, sleep=sleep
+            )
 
     def connecting(database, *args, **kwargs):
         if str(database) == str(path):

@@ -231,7 +231,8 @@ def test_histogram_chart_thins_crowded_edge_labels():
     root = parse(histogram_chart("Many", bins, x_label="Percent"))
     assert len(bars_of(root)) == 40
     ticks = [
-        line for line in root.iter(f"{SVG}line")
+        line
+        for line in root.iter(f"{SVG}line")
         if float(line.get("y2")) - float(line.get("y1")) == 5
     ]
     assert len(ticks) == 9

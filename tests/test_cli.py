@@ -69,8 +69,9 @@ def test_init_db_can_be_run_again_safely(app, cli):
 
 
 def test_check_passes_good_content_with_a_summary(cli):
-    result = cli("check", "--lessons", str(FIXTURES / "lessons"),
-                 "--quizzes", str(FIXTURES / "quizzes"))
+    result = cli(
+        "check", "--lessons", str(FIXTURES / "lessons"), "--quizzes", str(FIXTURES / "quizzes")
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "ok: 1 lessons, 1 quizzes, 2 questions"
     assert result.stderr == ""
@@ -82,8 +83,7 @@ def test_check_without_folders_checks_the_apps_own_content(cli):
     assert re.fullmatch(r"ok: \d+ lessons, \d+ quizzes, \d+ questions", result.stdout.strip())
 
 
-def test_check_names_every_problem_and_fails(cli, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch):
+def test_check_names_every_problem_and_fails(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     lessons, quizzes = tmp_path / "lessons", tmp_path / "quizzes"
     lessons.mkdir()
@@ -92,7 +92,8 @@ def test_check_names_every_problem_and_fails(cli, tmp_path: Path,
     (lessons / "no-front-matter.md").write_text("## Article\n\nText.\n\n## Teaching notes\n")
     quiz = (FIXTURES / "quizzes" / "sample-quiz.toml").read_text(encoding="utf-8")
     (quizzes / "sample-quiz.toml").write_text(
-        quiz.replace('id = "strong-evidence"', 'id = "who-says"'), encoding="utf-8")
+        quiz.replace('id = "strong-evidence"', 'id = "who-says"'), encoding="utf-8"
+    )
     line = quiz.splitlines().index('id = "strong-evidence"') + 1
 
     result = cli("check", "--lessons", "lessons", "--quizzes", "quizzes")
@@ -101,8 +102,7 @@ def test_check_names_every_problem_and_fails(cli, tmp_path: Path,
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "lessons/no-front-matter.md:1: a lesson starts with front matter between +++ lines",
-        f'quizzes/sample-quiz.toml:{line}: question "who-says": duplicate question id '
-        '"who-says"',
+        f'quizzes/sample-quiz.toml:{line}: question "who-says": duplicate question id "who-says"',
         "2 problem(s) found.",
     ]
 

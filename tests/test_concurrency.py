@@ -71,14 +71,21 @@ def work(job: tuple[str, int, int]) -> dict:
                 attempt = attempts.open_or_start(db, student_id, quiz)
                 if attempt["submitted_at"] is not None:
                     attempt = attempts.start_retake(db, student_id, quiz, attempt["number"], 0)
-                answer = {"who-says": (choice(process, operation), operation % 5 or None),
-                          "strong-evidence": (["report"], None)}
+                answer = {
+                    "who-says": (choice(process, operation), operation % 5 or None),
+                    "strong-evidence": (["report"], None),
+                }
                 if not attempts.save_answers(db, attempt["id"], student_id, answer):
                     errors["save refused"] += 1
                 throttle.record_failure(db, f"process:{process}", 3600)
                 if operation % SUBMIT_EVERY == SUBMIT_EVERY - 1:
-                    done = attempts.submit(db, attempt["id"], student_id, {},
-                                           lambda given: grading.grade_answers(quiz, given))
+                    done = attempts.submit(
+                        db,
+                        attempt["id"],
+                        student_id,
+                        {},
+                        lambda given: grading.grade_answers(quiz, given),
+                    )
                     submitted += done["submitted_at"] is not None
             except Exception as error:  # counted, not raised: the parent reports them all
                 errors[f"{type(error).__name__}: {error}"] += 1
@@ -94,8 +101,7 @@ def school_db(tmp_path: Path):
     db = connect(path)
     quiz_slugs = ["sample-quiz"]
     klass = classes.create_class(db, "Whole school", quiz_slugs=quiz_slugs)
-    ids = [students.create_student(db, klass["id"], f"Student {n}")[0]
-           for n in range(PROCESSES)]
+    ids = [students.create_student(db, klass["id"], f"Student {n}")[0] for n in range(PROCESSES)]
     db.close()
     return path, ids
 
@@ -109,8 +115,7 @@ def test_sixteen_processes_reading_then_writing_never_meet_a_locked_database(sch
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "This process .* is multi-threaded",
-                                DeprecationWarning)
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
         with context.Pool(PROCESSES) as pool:
             results = pool.map(work, [(str(path), n, ids[n]) for n in range(PROCESSES)])
     elapsed = time.monotonic() - started
@@ -128,27 +133,36 @@ def test_sixteen_processes_reading_then_writing_never_meet_a_locked_database(sch
         for process, student_id in enumerate(ids):
             made = db.conn.execute(
                 "SELECT count(*), count(submitted_at), count(score) FROM attempts "
-                "WHERE student_id = ?", [student_id]).fetchone()
+                "WHERE student_id = ?",
+                [student_id],
+            ).fetchone()
             # Every round was submitted and scored; the last submit left no open retake.
             assert made == (rounds, rounds, rounds), (process, made)
             answered = db.conn.execute(
                 "SELECT count(*) FROM responses JOIN attempts ON attempts.id = attempt_id "
-                "WHERE student_id = ?", [student_id]).fetchone()[0]
+                "WHERE student_id = ?",
+                [student_id],
+            ).fetchone()[0]
             assert answered == 2 * rounds, (process, answered)
             last = db.conn.execute(
                 "SELECT answer, confidence FROM responses JOIN attempts ON attempts.id = "
                 "attempt_id WHERE student_id = ? AND question_id = 'who-says' "
-                "ORDER BY number DESC LIMIT 1", [student_id]).fetchone()
+                "ORDER BY number DESC LIMIT 1",
+                [student_id],
+            ).fetchone()
             assert json.loads(last[0]) == choice(process, OPERATIONS - 1)
-            failures = db.conn.execute("SELECT failures FROM throttle WHERE key = ?",
-                                       [f"process:{process}"]).fetchone()[0]
+            failures = db.conn.execute(
+                "SELECT failures FROM throttle WHERE key = ?", [f"process:{process}"]
+            ).fetchone()[0]
             assert failures == OPERATIONS, f"lost updates: {failures} of {OPERATIONS}"
         assert sum(r["submitted"] for r in results) == PROCESSES * rounds
         assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         db.close()
-    print(f"\n{PROCESSES} processes x {OPERATIONS} operations: {elapsed:.1f} s, "
-          f"{PROCESSES * OPERATIONS / elapsed:.0f} operations/s, 0 errors")
+    print(
+        f"\n{PROCESSES} processes x {OPERATIONS} operations: {elapsed:.1f} s, "
+        f"{PROCESSES * OPERATIONS / elapsed:.0f} operations/s, 0 errors"
+    )
 
 
 def test_every_connection_waits_for_a_busy_database(tmp_path: Path):
@@ -174,10 +188,12 @@ class Browser:
     def __init__(self, base: str):
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
 
-    def request(self, path: str, data: dict | None = None,
-                headers: dict | None = None) -> tuple[int, str]:
+    def request(
+        self, path: str, data: dict | None = None, headers: dict | None = None
+    ) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
         try:
@@ -227,12 +243,16 @@ def test_sixteen_students_autosaving_at_once_through_the_server_lose_nothing(ser
             attempt = int(re.search(r"/quizzes/sample-quiz/attempts/(\d+)\"", page).group(1))
             last = {}
             for n in range(AUTOSAVES):
-                question, value = (("who-says", CHOICES[n % 2]) if n % 2 == 0
-                                   else ("strong-evidence", ["report", "accused"][: n % 3 or 1]))
+                question, value = (
+                    ("who-says", CHOICES[n % 2])
+                    if n % 2 == 0
+                    else ("strong-evidence", ["report", "accused"][: n % 3 or 1])
+                )
                 status, _ = browser.request(
                     f"/quizzes/sample-quiz/attempts/{attempt}/answers",
                     {"question": question, f"q-{question}": value},
-                    {"Accept": "application/json"})
+                    {"Accept": "application/json"},
+                )
                 with lock:
                     statuses[status] += 1
                 if status == 200:
@@ -258,9 +278,15 @@ def test_sixteen_students_autosaving_at_once_through_the_server_lose_nothing(ser
         from classroom.db import get_db
 
         for attempt, last in sent.items():
-            rows = dict(get_db().conn.execute(
-                "SELECT question_id, answer FROM responses WHERE attempt_id = ?", [attempt]))
+            rows = dict(
+                get_db().conn.execute(
+                    "SELECT question_id, answer FROM responses WHERE attempt_id = ?", [attempt]
+                )
+            )
             assert {q: json.loads(a) for q, a in rows.items()} == {
-                q: (v if q == "who-says" else list(v)) for q, v in last.items()}, attempt
-    print(f"\n{THREADS} students x {AUTOSAVES} autosaves: {elapsed:.1f} s, "
-          f"{THREADS * AUTOSAVES / elapsed:.0f} autosaves/s, no 500, nothing lost")
+                q: (v if q == "who-says" else list(v)) for q, v in last.items()
+            }, attempt
+    print(
+        f"\n{THREADS} students x {AUTOSAVES} autosaves: {elapsed:.1f} s, "
+        f"{THREADS * AUTOSAVES / elapsed:.0f} autosaves/s, no 500, nothing lost"
+    )

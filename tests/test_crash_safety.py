@@ -34,8 +34,14 @@ def drills(tmp_path_factory) -> list[dict]:
     # the browser tests left in the main thread.
     with ThreadPoolExecutor(max_workers=1) as worker:
         for number in range(ROUNDS):
-            found.append(worker.submit(crash.run_round, tmp_path_factory.mktemp(f"crash-{number}"),
-                                       seed=1000 + number, students=STUDENTS).result())
+            found.append(
+                worker.submit(
+                    crash.run_round,
+                    tmp_path_factory.mktemp(f"crash-{number}"),
+                    seed=1000 + number,
+                    students=STUDENTS,
+                ).result()
+            )
     found.append({"elapsed": time.monotonic() - started})
     return found
 
@@ -45,10 +51,12 @@ def rounds(drills: list[dict]) -> list[dict]:
 
 
 def describe(found: dict) -> str:
-    return (f"killed after {found['killed_after']:.2f} s with {found['in_flight']} requests "
-            f"in flight; acknowledged {found['acked_answers']} answers and "
-            f"{found['acked_submits']} submits; problems: {found['problems'][:5]}; "
-            f"unexpected: {found['unexpected'][:3]}")
+    return (
+        f"killed after {found['killed_after']:.2f} s with {found['in_flight']} requests "
+        f"in flight; acknowledged {found['acked_answers']} answers and "
+        f"{found['acked_submits']} submits; problems: {found['problems'][:5]}; "
+        f"unexpected: {found['unexpected'][:3]}"
+    )
 
 
 def test_no_acknowledged_answer_or_submit_is_lost_when_the_server_is_killed(drills):
@@ -82,5 +90,7 @@ def test_the_server_was_killed_mid_traffic_and_came_back(drills):
 def test_the_drill_fits_the_test_suites_time(drills):
     assert drills[-1]["elapsed"] < BUDGET_SECONDS
     total = sum(f["acked_answers"] for f in rounds(drills))
-    print(f"\n{ROUNDS} crash rounds: {total} acknowledged answers audited, lost = 0, "
-          f"{drills[-1]['elapsed']:.1f} s")
+    print(
+        f"\n{ROUNDS} crash rounds: {total} acknowledged answers audited, lost = 0, "
+        f"{drills[-1]['elapsed']:.1f} s"
+    )

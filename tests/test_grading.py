@@ -66,7 +66,9 @@ def test_an_answer_that_no_longer_fits_its_question_scores_nothing_instead_of_fa
 def test_grading_a_quiz_scores_only_the_answered_questions(quiz):
     assert grade_answers(quiz, {"who-says": "nobody"}) == {"who-says": 1.0}
     assert grade_answers(quiz, {"who-says": "minister", "strong-evidence": ["report"]}) == {
-        "who-says": 0.0, "strong-evidence": 1.0}
+        "who-says": 0.0,
+        "strong-evidence": 1.0,
+    }
     assert grade_answers(quiz, {}) == {}
 
 

@@ -99,27 +99,31 @@ class School:
         with self.app.app_context():
             db = get_db()
             self.teacher_id = teachers.create_teacher(db, "teacher", PASSWORD)
-            klass = class_store.create_class(db, "Class 7B", self.teacher_id,
-                                             quiz_slugs=["sample-quiz", "writing"])
+            klass = class_store.create_class(
+                db, "Class 7B", self.teacher_id, quiz_slugs=["sample-quiz", "writing"]
+            )
         self.class_id = klass["id"]
         self.join_code = klass["join_code"]
         self.teacher = self.app.test_client()
-        login = self.teacher.post("/teacher/login",
-                                  data={"username": "teacher", "password": PASSWORD})
+        login = self.teacher.post(
+            "/teacher/login", data={"username": "teacher", "password": PASSWORD}
+        )
         assert login.status_code == 302, "the teacher logs in"
         self.student = self.app.test_client()
         self.join(self.student, student_name)
         self.student_id = self.student_id_of(self.student)
         quiz = self.student.get("/quizzes/sample-quiz").get_data(as_text=True)
         self.attempt_id = attempt_of(quiz, "sample-quiz")
-        self.student.post(f"/quizzes/sample-quiz/attempts/{self.attempt_id}",
-                          data={"q-who-says": "nobody", "q-strong-evidence": "report",
-                                "action": "submit"})
+        self.student.post(
+            f"/quizzes/sample-quiz/attempts/{self.attempt_id}",
+            data={"q-who-says": "nobody", "q-strong-evidence": "report", "action": "submit"},
+        )
         writing = self.student.get("/quizzes/writing").get_data(as_text=True)
         self.writing_id = attempt_of(writing, "writing")
-        self.student.post(f"/quizzes/writing/attempts/{self.writing_id}",
-                          data={"q-plan": "Ask the union about the report.",
-                                "action": "submit"})
+        self.student.post(
+            f"/quizzes/writing/attempts/{self.writing_id}",
+            data={"q-plan": "Ask the union about the report.", "action": "submit"},
+        )
         # A retake left open, for the save and autosave forms to reach.
         self.student.post("/quizzes/sample-quiz/retake", data={"after": "1"})
         retake = self.student.get("/quizzes/sample-quiz").get_data(as_text=True)
@@ -134,16 +138,24 @@ class School:
             other = teachers.create_teacher(db, "other-teacher", PASSWORD)
             klass = class_store.create_class(db, ELSEWHERE[0], other, quiz_slugs=["writing"])
         client = self.app.test_client()
-        client.post("/join", data={"code": klass["join_code"], "name": ELSEWHERE[1]},
-                    environ_base={"REMOTE_ADDR": "192.0.2.99"})
+        client.post(
+            "/join",
+            data={"code": klass["join_code"], "name": ELSEWHERE[1]},
+            environ_base={"REMOTE_ADDR": "192.0.2.99"},
+        )
         attempt = attempt_of(client.get("/quizzes/writing").get_data(as_text=True), "writing")
-        client.post(f"/quizzes/writing/attempts/{attempt}",
-                    data={"q-plan": ELSEWHERE[2], "action": "submit"})
+        client.post(
+            f"/quizzes/writing/attempts/{attempt}",
+            data={"q-plan": ELSEWHERE[2], "action": "submit"},
+        )
         self.other_ids = [klass["id"], self.student_id_of(client), attempt]
 
     def join(self, client: FlaskClient, name: str, address: str = "192.0.2.1"):
-        response = client.post("/join", data={"code": self.join_code, "name": name},
-                               environ_base={"REMOTE_ADDR": address})
+        response = client.post(
+            "/join",
+            data={"code": self.join_code, "name": name},
+            environ_base={"REMOTE_ADDR": address},
+        )
         assert response.status_code == 302, "the student joins"
         return response
 
@@ -176,8 +188,9 @@ class School:
                 version = teachers.get_teacher(get_db(), self.teacher_id)["session_version"]
             now = time.time()
             with client.session_transaction() as session:
-                session.update(teacher_id=self.teacher_id, teacher_version=version,
-                               login_at=now, seen_at=now)
+                session.update(
+                    teacher_id=self.teacher_id, teacher_version=version, login_at=now, seen_at=now
+                )
         return client
 
     def close(self) -> None:
@@ -221,49 +234,132 @@ def same_site(location: str) -> bool:
         return True
     seen = re.sub(r"[\x00-\x20]", "", location).replace("\\", "/")
     parts = urlsplit(seen)
-    return (parts.scheme in {"", "http", "https"} and parts.netloc in {"", "localhost"}
-            and not seen.startswith("//"))
+    return (
+        parts.scheme in {"", "http", "https"}
+        and parts.netloc in {"", "localhost"}
+        and not seen.startswith("//")
+    )
 
 
 # ---------------------------------------------------------------- strategies
 
 MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 HOSTILE = [
-    "' OR 1=1 --", "'; DROP TABLE students; --", "\" OR \"\"=\"", "1; SELECT * FROM teachers",
-    "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "../../etc/passwd",
-    "..", ".", "%00", "\x00", "\u202e\u0645\u0631\u062d\u0628\u0627", "😀" * 20, "NULL",
-    "-1", "0", "1e309", "NaN", "9" * 40, "{{7*7}}", "{% raw %}", "%s%s%s%n", "\r\n\r\n",
-    "javascript:alert(1)", "//evil.example/", "https://evil.example/", "check:", "check:../",
+    "' OR 1=1 --",
+    "'; DROP TABLE students; --",
+    '" OR ""="',
+    "1; SELECT * FROM teachers",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "../../etc/passwd",
+    "..",
+    ".",
+    "%00",
+    "\x00",
+    "\u202e\u0645\u0631\u062d\u0628\u0627",
+    "😀" * 20,
+    "NULL",
+    "-1",
+    "0",
+    "1e309",
+    "NaN",
+    "9" * 40,
+    "{{7*7}}",
+    "{% raw %}",
+    "%s%s%s%n",
+    "\r\n\r\n",
+    "javascript:alert(1)",
+    "//evil.example/",
+    "https://evil.example/",
+    "check:",
+    "check:../",
 ]
 TEXT = st.text(max_size=40)
-LONG = st.builds(lambda piece, n: piece * n, st.text(min_size=1, max_size=8),
-                 st.integers(min_value=100, max_value=600))
+LONG = st.builds(
+    lambda piece, n: piece * n,
+    st.text(min_size=1, max_size=8),
+    st.integers(min_value=100, max_value=600),
+)
 NUMBER = st.integers(min_value=-(2**70), max_value=2**70).map(str)
 FIELD_KEYS = [
-    "q-who-says", "q-strong-evidence", "q-plan", "q-nope", "c-who-says", "c-plan", "action",
-    "code", "name", "resume_code", "csrf_token", "question", "after", "quiz", "level",
-    "comment", "username", "password", "confirm", "next", "sample-quiz-assigned",
-    "sample-quiz-opens_at", "sample-quiz-closes_at", "sample-quiz-attempts",
-    "sample-quiz-feedback", "sample-quiz-role", "writing-assigned", "writing-attempts",
+    "q-who-says",
+    "q-strong-evidence",
+    "q-plan",
+    "q-nope",
+    "c-who-says",
+    "c-plan",
+    "action",
+    "code",
+    "name",
+    "resume_code",
+    "csrf_token",
+    "question",
+    "after",
+    "quiz",
+    "level",
+    "comment",
+    "username",
+    "password",
+    "confirm",
+    "next",
+    "sample-quiz-assigned",
+    "sample-quiz-opens_at",
+    "sample-quiz-closes_at",
+    "sample-quiz-attempts",
+    "sample-quiz-feedback",
+    "sample-quiz-role",
+    "writing-assigned",
+    "writing-attempts",
 ]
 
 
 def values(school: School):
-    real = [school.join_code, "who-says", "strong-evidence", "plan", "nobody", "report",
-            "accused", "minister", "sample-quiz", "writing", "submit", "save",
-            "check:who-says", "check:plan", "2", "1", "0", "y", "true", "pre", "post",
-            "after_each", "after_submit", "after_close", "2030-01-01T10:00", "teacher",
-            PASSWORD, str(school.attempt_id), str(school.writing_id), str(school.open_id)]
+    real = [
+        school.join_code,
+        "who-says",
+        "strong-evidence",
+        "plan",
+        "nobody",
+        "report",
+        "accused",
+        "minister",
+        "sample-quiz",
+        "writing",
+        "submit",
+        "save",
+        "check:who-says",
+        "check:plan",
+        "2",
+        "1",
+        "0",
+        "y",
+        "true",
+        "pre",
+        "post",
+        "after_each",
+        "after_submit",
+        "after_close",
+        "2030-01-01T10:00",
+        "teacher",
+        PASSWORD,
+        str(school.attempt_id),
+        str(school.writing_id),
+        str(school.open_id),
+    ]
     return st.one_of(st.sampled_from(real), st.sampled_from(HOSTILE), TEXT, NUMBER, LONG)
 
 
 def real_value(school: School, name: str):
     """A path value that names something that exists, so the view behind it runs."""
-    return st.sampled_from({
-        "class_id": [school.class_id], "student_id": [school.student_id],
-        "attempt_id": [school.open_id, school.attempt_id, school.writing_id],
-        "slug": ["sample-quiz", "writing", "sample"], "question_id": ["plan", "who-says"],
-    }.get(name, ["x" * 32])).map(str)
+    return st.sampled_from(
+        {
+            "class_id": [school.class_id],
+            "student_id": [school.student_id],
+            "attempt_id": [school.open_id, school.attempt_id, school.writing_id],
+            "slug": ["sample-quiz", "writing", "sample"],
+            "question_id": ["plan", "who-says"],
+        }.get(name, ["x" * 32])
+    ).map(str)
 
 
 def path_value(school: School, converter: BaseConverter, name: str):
@@ -289,35 +385,54 @@ def hostile_requests(draw, school: School):
     method = draw(st.sampled_from(sorted(rule.methods - {"OPTIONS", "HEAD"}) + ["GET", "POST"]))
     # Half the requests go to real things with hostile forms, half to hostile addresses.
     well_formed = draw(st.booleans())
-    args = {name: draw(real_value(school, name) if well_formed
-                       else path_value(school, conv, name))
-            for name, conv in sorted(rule._converters.items())}
+    args = {
+        name: draw(real_value(school, name) if well_formed else path_value(school, conv, name))
+        for name, conv in sorted(rule._converters.items())
+    }
     path = build_path(rule, args, raw=draw(st.booleans()) and draw(st.booleans()))
     if not path.startswith("/") or any(c in path for c in "?#") or path.isascii() is False:
         path = build_path(rule, args, raw=False)
-    form = draw(st.dictionaries(st.one_of(st.sampled_from(FIELD_KEYS), TEXT),
-                                st.one_of(values(school), st.lists(values(school), max_size=3)),
-                                max_size=8))
-    query = draw(st.dictionaries(st.sampled_from(["next", "q", "page"]) | TEXT,
-                                 values(school), max_size=2))
+    form = draw(
+        st.dictionaries(
+            st.one_of(st.sampled_from(FIELD_KEYS), TEXT),
+            st.one_of(values(school), st.lists(values(school), max_size=3)),
+            max_size=8,
+        )
+    )
+    query = draw(
+        st.dictionaries(st.sampled_from(["next", "q", "page"]) | TEXT, values(school), max_size=2)
+    )
     accept = draw(st.sampled_from(["text/html", "application/json", "*/*", "", "text/csv"]))
-    address = draw(st.sampled_from(["203.0.113.7", "198.51.100.23", "2001:db8::1", "::1",
-                                    "127.0.0.1"]))
+    address = draw(
+        st.sampled_from(["203.0.113.7", "198.51.100.23", "2001:db8::1", "::1", "127.0.0.1"])
+    )
     return method, path, form, query, accept, address
 
 
 def send(client: FlaskClient, request) -> tuple:
     method, path, form, query, accept, address = request
     headers = {"Accept": accept} if accept else {}
-    response = client.open(path, method=method, query_string=query,
-                           data=form if method == "POST" else None, headers=headers,
-                           environ_base={"REMOTE_ADDR": address})
+    response = client.open(
+        path,
+        method=method,
+        query_string=query,
+        data=form if method == "POST" else None,
+        headers=headers,
+        environ_base={"REMOTE_ADDR": address},
+    )
     return response, repr(request)
 
 
-FUZZ = settings(max_examples=250, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=250,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 
 @pytest.mark.parametrize("kind", ["anonymous", "student", "teacher"])
@@ -335,57 +450,85 @@ def test_no_request_from_anyone_gets_a_server_error_or_a_glimpse_of_the_insides(
 def test_every_route_is_reachable_by_the_fuzzer(school):
     """The fuzzer draws from the app's own routes, so a new route is fuzzed too."""
     rules = {r.rule for r in school.app.url_map.iter_rules() if r.endpoint != "static"}
-    assert {"/join", "/quizzes/<slug>/attempts/<int:attempt_id>/answers",
-            "/teacher/classes/<int:class_id>/grading/<int:attempt_id>/<question_id>"} <= rules
+    assert {
+        "/join",
+        "/quizzes/<slug>/attempts/<int:attempt_id>/answers",
+        "/teacher/classes/<int:class_id>/grading/<int:attempt_id>/<question_id>",
+    } <= rules
 
 
-@pytest.mark.parametrize("number", ["9223372036854775807", "9223372036854775808",
-                                    "1" + "0" * 40])
+@pytest.mark.parametrize("number", ["9223372036854775807", "9223372036854775808", "1" + "0" * 40])
 def test_an_id_too_large_for_the_database_is_not_found_not_a_crash(school, number):
     teacher = school.client("teacher")
-    for path in (f"/teacher/classes/{number}", f"/teacher/classes/{school.class_id}/attempts/"
-                 f"{number}", f"/teacher/classes/{number}/students/{number}/export.json"):
+    for path in (
+        f"/teacher/classes/{number}",
+        f"/teacher/classes/{school.class_id}/attempts/{number}",
+        f"/teacher/classes/{number}/students/{number}/export.json",
+    ):
         assert teacher.get(path).status_code == 404
     student = school.client("student")
     assert student.get(f"/quizzes/sample-quiz/attempts/{number}/results").status_code == 404
-    saved = student.post(f"/quizzes/sample-quiz/attempts/{number}/answers",
-                         data={"question": "who-says", "q-who-says": "nobody"},
-                         headers={"Accept": "application/json"})
+    saved = student.post(
+        f"/quizzes/sample-quiz/attempts/{number}/answers",
+        data={"question": "who-says", "q-who-says": "nobody"},
+        headers={"Accept": "application/json"},
+    )
     assert saved.status_code == 404
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example/", "https://evil.example/", "/\\evil.example/", "\\\\evil.example",
-    "/\t/evil.example", " //evil.example", "http:evil.example", "javascript:alert(1)",
-    "%2F%2Fevil.example", "/%2F%2Fevil.example", "///evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        " //evil.example",
+        "http:evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "/%2F%2Fevil.example",
+        "///evil.example",
+    ],
+)
 def test_after_logging_in_a_teacher_is_never_sent_to_another_site(school, target):
     response = school.app.test_client().post(
-        "/teacher/login", query_string={"next": target},
-        data={"username": "teacher", "password": PASSWORD})
+        "/teacher/login",
+        query_string={"next": target},
+        data={"username": "teacher", "password": PASSWORD},
+    )
     assert response.status_code == 302
     assert same_site(response.headers["Location"]), response.headers["Location"]
 
 
 def test_after_logging_in_a_teacher_goes_back_to_the_page_they_asked_for(school):
     response = school.app.test_client().post(
-        "/teacher/login", query_string={"next": f"/teacher/classes/{school.class_id}"},
-        data={"username": "teacher", "password": PASSWORD})
+        "/teacher/login",
+        query_string={"next": f"/teacher/classes/{school.class_id}"},
+        data={"username": "teacher", "password": PASSWORD},
+    )
     assert response.headers["Location"] == f"/teacher/classes/{school.class_id}"
 
 
 # ---------------------------------------------------------------- sizes
+
 
 def test_a_body_over_the_size_limit_is_refused_with_413(school):
     limit = school.app.config["MAX_CONTENT_LENGTH"]
     big = "x" * (limit + 1)
     anonymous = school.client("anonymous")
     assert anonymous.post("/join", data={"code": "ABCD", "name": big}).status_code == 413
-    assert anonymous.post("/teacher/login",
-                          data={"username": "teacher", "password": big}).status_code == 413
+    assert (
+        anonymous.post("/teacher/login", data={"username": "teacher", "password": big}).status_code
+        == 413
+    )
     student = school.client("student")
-    response = student.post("/quizzes/writing/attempts/1/answers",
-                            data={"question": "plan", "q-plan": big},
-                            headers={"Accept": "application/json"})
+    response = student.post(
+        "/quizzes/writing/attempts/1/answers",
+        data={"question": "plan", "q-plan": big},
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 413
     assert "too large" in response.get_json()["error"]
     page = anonymous.post("/join", data={"name": big})
@@ -395,22 +538,33 @@ def test_a_body_over_the_size_limit_is_refused_with_413(school):
 def test_a_multipart_body_over_the_size_limit_is_refused_with_413(school):
     limit = school.app.config["MAX_CONTENT_LENGTH"]
     response = school.client("student").post(
-        "/quizzes/writing/attempts/1", content_type="multipart/form-data",
-        data={"q-plan": "y" * (limit + 1), "action": "save"})
+        "/quizzes/writing/attempts/1",
+        content_type="multipart/form-data",
+        data={"q-plan": "y" * (limit + 1), "action": "save"},
+    )
     assert response.status_code == 413
 
 
-@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded",
-                                          "multipart/form-data"])
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "multipart/form-data"]
+)
 def test_a_form_with_too_many_parts_is_refused_with_413(school, content_type):
     parts = school.app.config["MAX_FORM_PARTS"]
     data = {f"k{n}": "v" for n in range(parts + 1)}
     response = school.client("anonymous").post("/join", data=data, content_type=content_type)
     assert response.status_code == 413
     within = {f"k{n}": "v" for n in range(parts - 10)} | {"code": "NOPE", "name": "Ada"}
-    assert school.client("anonymous").post(
-        "/join", data=within, content_type=content_type,
-        environ_base={"REMOTE_ADDR": "192.0.2.200"}).status_code == 400
+    assert (
+        school.client("anonymous")
+        .post(
+            "/join",
+            data=within,
+            content_type=content_type,
+            environ_base={"REMOTE_ADDR": "192.0.2.200"},
+        )
+        .status_code
+        == 400
+    )
 
 
 def test_the_limits_hold_when_form_tokens_are_checked_too(tmp_path):
@@ -420,10 +574,11 @@ def test_the_limits_hold_when_form_tokens_are_checked_too(tmp_path):
         client = app.test_client()
         parts = {f"k{n}": "v" for n in range(app.config["MAX_FORM_PARTS"] + 1)}
         for content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            assert client.post("/join", data=parts,
-                               content_type=content_type).status_code == 413
-            assert client.post("/teacher/login", data=parts,
-                               content_type=content_type).status_code == 413
+            assert client.post("/join", data=parts, content_type=content_type).status_code == 413
+            assert (
+                client.post("/teacher/login", data=parts, content_type=content_type).status_code
+                == 413
+            )
         big = {"name": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)}
         assert client.post("/join", data=big).status_code == 413
     finally:
@@ -432,9 +587,11 @@ def test_the_limits_hold_when_form_tokens_are_checked_too(tmp_path):
 
 # ---------------------------------------------------------------- join-code guessing
 
+
 def wrong_code(client: FlaskClient, address: str, code: str = "WRONG123"):
-    return client.post("/join", data={"code": code, "name": "Mallory"},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/join", data={"code": code, "name": "Mallory"}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_ten_wrong_join_codes_a_minute_then_the_address_is_told_to_wait(fresh_school):
@@ -450,8 +607,11 @@ def test_ten_wrong_join_codes_a_minute_then_the_address_is_told_to_wait(fresh_sc
     assert "Too many wrong codes" in message and "Wait a minute" in message
     # Even the right code waits: otherwise guessing would go on, one success at a time.
     assert wrong_code(client, "203.0.113.7", fresh_school.join_code).status_code == 429
-    resume = client.post("/resume", data={"resume_code": "ABCD-EFGH-JKMN"},
-                         environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    resume = client.post(
+        "/resume",
+        data={"resume_code": "ABCD-EFGH-JKMN"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
     assert resume.status_code == 429
 
 
@@ -463,16 +623,22 @@ def test_a_blocked_address_does_not_block_the_rest_of_the_school(fresh_school):
 
     assert wrong_code(client, "198.51.100.23").status_code == 400
     other = fresh_school.app.test_client()
-    joined = other.post("/join", data={"code": fresh_school.join_code, "name": "Grace"},
-                        environ_base={"REMOTE_ADDR": "198.51.100.23"})
+    joined = other.post(
+        "/join",
+        data={"code": fresh_school.join_code, "name": "Grace"},
+        environ_base={"REMOTE_ADDR": "198.51.100.23"},
+    )
     assert joined.status_code == 302
 
 
 def test_wrong_resume_codes_count_towards_the_same_limit(fresh_school):
     client = fresh_school.app.test_client()
     for _ in range(10):
-        response = client.post("/resume", data={"resume_code": "ABCD-EFGH-JKMN"},
-                               environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        response = client.post(
+            "/resume",
+            data={"resume_code": "ABCD-EFGH-JKMN"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )
         assert response.status_code == 400
     assert wrong_code(client, "203.0.113.9").status_code == 429
 
@@ -498,13 +664,22 @@ def test_a_script_as_a_student_name_is_shown_as_text_everywhere(tmp_path):
     try:
         escaped = html.escape(SCRIPT_NAME, quote=False)
         base = f"/teacher/classes/{school.class_id}"
-        teacher_pages = [base, f"{base}/gradebook", f"{base}/mastery", f"{base}/grading",
-                         f"{base}/attempts/{school.attempt_id}",
-                         f"{base}/students/{school.student_id}/remove",
-                         f"{base}/quizzes/sample-quiz/report", f"{base}/gain"]
-        student_pages = ["/", "/quizzes/sample-quiz",
-                         f"/quizzes/sample-quiz/attempts/{school.attempt_id}/results",
-                         "/lessons/sample"]
+        teacher_pages = [
+            base,
+            f"{base}/gradebook",
+            f"{base}/mastery",
+            f"{base}/grading",
+            f"{base}/attempts/{school.attempt_id}",
+            f"{base}/students/{school.student_id}/remove",
+            f"{base}/quizzes/sample-quiz/report",
+            f"{base}/gain",
+        ]
+        student_pages = [
+            "/",
+            "/quizzes/sample-quiz",
+            f"/quizzes/sample-quiz/attempts/{school.attempt_id}/results",
+            "/lessons/sample",
+        ]
         shown = []
         for client, pages in ((school.teacher, teacher_pages), (school.student, student_pages)):
             for path in pages:
@@ -517,9 +692,14 @@ def test_a_script_as_a_student_name_is_shown_as_text_everywhere(tmp_path):
                     shown.append(path)
         # The name is on the roster, the gradebook, the grading queue, the attempt, the
         # removal page, and in the student's own header: escaped each time.
-        for path in (base, f"{base}/gradebook", f"{base}/grading",
-                     f"{base}/attempts/{school.attempt_id}",
-                     f"{base}/students/{school.student_id}/remove", "/"):
+        for path in (
+            base,
+            f"{base}/gradebook",
+            f"{base}/grading",
+            f"{base}/attempts/{school.attempt_id}",
+            f"{base}/students/{school.student_id}/remove",
+            "/",
+        ):
             assert path in shown, f"the name is not shown (escaped) on {path}"
 
         welcome = school.app.test_client()

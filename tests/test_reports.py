@@ -13,7 +13,7 @@ from classroom.content import load_catalogue
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NEGATIVE_FLAG = "Most students who did well overall got this wrong: check the key."
 
-FOOLED_QUIZ = '''
+FOOLED_QUIZ = """
 format = 1
 slug = "fooled"
 title = "What fooled us"
@@ -109,27 +109,32 @@ descriptor = "A claim."
 level = 0
 label = "Basic"
 descriptor = "Nothing to check."
-'''
+"""
 
 
 def checks_quiz() -> str:
-    parts = ['format = 1\nslug = "checks"\ntitle = "Checks"\nlesson = "sample"\n'
-             'skill = "sourcing"\nintro = "Checks."\n\n[settings]\nattempts = 1\n'
-             'feedback = "after_submit"\n']
+    parts = [
+        'format = 1\nslug = "checks"\ntitle = "Checks"\nlesson = "sample"\n'
+        'skill = "sourcing"\nintro = "Checks."\n\n[settings]\nattempts = 1\n'
+        'feedback = "after_submit"\n'
+    ]
     for n in range(1, 6):
-        parts.append(f'\n[[questions]]\nid = "q{n}"\ntype = "single"\nskill = "sourcing"\n'
-                     f'prompt = "Check {n}?"\nexplanation = "Because."\n\n'
-                     '[[questions.choices]]\nid = "right"\ntext = "Right"\ncorrect = true\n'
-                     'feedback = "Yes."\n\n[[questions.choices]]\nid = "wrong"\n'
-                     'text = "Wrong"\ncorrect = false\nfeedback = "No."\n')
+        parts.append(
+            f'\n[[questions]]\nid = "q{n}"\ntype = "single"\nskill = "sourcing"\n'
+            f'prompt = "Check {n}?"\nexplanation = "Because."\n\n'
+            '[[questions.choices]]\nid = "right"\ntext = "Right"\ncorrect = true\n'
+            'feedback = "Yes."\n\n[[questions.choices]]\nid = "wrong"\n'
+            'text = "Wrong"\ncorrect = false\nfeedback = "No."\n'
+        )
     return "".join(parts)
 
 
 @pytest.fixture(scope="module")
 def cat(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quizzes")
-    (folder / "sample-quiz.toml").write_text((FIXTURES / "quizzes" / "sample-quiz.toml")
-                                             .read_text())
+    (folder / "sample-quiz.toml").write_text(
+        (FIXTURES / "quizzes" / "sample-quiz.toml").read_text()
+    )
     (folder / "fooled.toml").write_text(FOOLED_QUIZ)
     (folder / "checks.toml").write_text(checks_quiz())
     loaded = load_catalogue(FIXTURES / "lessons", folder)
@@ -142,20 +147,39 @@ def sample(cat):
     return cat.quizzes["sample-quiz"]
 
 
-def attempt_rows(quiz, attempt_id: int, student_id: int, answers: dict, *,
-                 scores: dict | None = None, confidence: int | None = None,
-                 version: str | None = None) -> list[dict]:
+def attempt_rows(
+    quiz,
+    attempt_id: int,
+    student_id: int,
+    answers: dict,
+    *,
+    scores: dict | None = None,
+    confidence: int | None = None,
+    version: str | None = None,
+) -> list[dict]:
     """The rows the store gives for one submitted attempt, scored as the app scores."""
     scored = grading.grade_answers(quiz, answers)
     scored.update(scores or {})
     total = sum(score for score in scored.values() if score is not None)
-    base = {"attempt_id": attempt_id, "student_id": student_id, "total": total,
-            "max_score": quiz.max_score, "quiz_version": version or quiz.version}
+    base = {
+        "attempt_id": attempt_id,
+        "student_id": student_id,
+        "total": total,
+        "max_score": quiz.max_score,
+        "quiz_version": version or quiz.version,
+    }
     if not answers:
-        return [{**base, "question_id": None, "answer": None, "score": None,
-                 "confidence": None}]
-    return [{**base, "question_id": qid, "answer": answer, "score": scored[qid],
-             "confidence": confidence} for qid, answer in answers.items()]
+        return [{**base, "question_id": None, "answer": None, "score": None, "confidence": None}]
+    return [
+        {
+            **base,
+            "question_id": qid,
+            "answer": answer,
+            "score": scored[qid],
+            "confidence": confidence,
+        }
+        for qid, answer in answers.items()
+    ]
 
 
 def rows_of(quiz, answer_sets: list[dict], **kwargs) -> list[dict]:
@@ -215,8 +239,13 @@ def test_an_ungraded_written_answer_is_left_out_of_its_questions_figures(cat):
     fooled = cat.quizzes["fooled"]
     rows = []
     for number, level in enumerate([2.0, 1.0, None], start=1):
-        rows += attempt_rows(fooled, number, 100 + number, {
-            "move": "passive", "plan": {"text": "Check it."}}, scores={"plan": level})
+        rows += attempt_rows(
+            fooled,
+            number,
+            100 + number,
+            {"move": "passive", "plan": {"text": "Check it."}},
+            scores={"plan": level},
+        )
     report = reports.quiz_report(fooled, rows)
     plan = next(item for item in report.items if item.question.id == "plan")
     assert plan.n == 2
@@ -229,8 +258,10 @@ def ability_rows(quiz, students: int = 16) -> list[dict]:
     """Students of rising ability; q5 is miskeyed, so the strong get it 'wrong'."""
     rows = []
     for i in range(students):
-        answers = {f"q{n}": "right" if i >= threshold else "wrong"
-                   for n, threshold in ((1, 2), (2, 5), (3, 8), (4, 11))}
+        answers = {
+            f"q{n}": "right" if i >= threshold else "wrong"
+            for n, threshold in ((1, 2), (2, 5), (3, 8), (4, 11))
+        }
         answers["q5"] = "right" if i < students // 2 else "wrong"
         rows += attempt_rows(quiz, i + 1, 100 + i, answers)
     return rows
@@ -261,8 +292,9 @@ def test_fourteen_students_are_too_few_for_discrimination(cat):
 
 def test_a_wrong_choice_nobody_picks_is_named_as_doing_no_work(cat):
     checks = cat.quizzes["checks"]
-    rows = rows_of(checks, [{"q1": "right", "q2": "right" if i % 2 else "wrong"}
-                            for i in range(10)])
+    rows = rows_of(
+        checks, [{"q1": "right", "q2": "right" if i % 2 else "wrong"} for i in range(10)]
+    )
     report = reports.quiz_report(checks, rows)
     assert report.items[0].unused == ["wrong"]  # picked by nobody
     assert report.items[1].unused == []  # picked by half
@@ -270,9 +302,11 @@ def test_a_wrong_choice_nobody_picks_is_named_as_doing_no_work(cat):
 
 def test_confidence_is_set_against_accuracy(cat):
     fooled = cat.quizzes["fooled"]
-    rows = (attempt_rows(fooled, 1, 101, {"move": "passive"}, confidence=3)
-            + attempt_rows(fooled, 2, 102, {"move": "assurance"}, confidence=3)
-            + attempt_rows(fooled, 3, 103, {"move": "plain"}, confidence=1))
+    rows = (
+        attempt_rows(fooled, 1, 101, {"move": "passive"}, confidence=3)
+        + attempt_rows(fooled, 2, 102, {"move": "assurance"}, confidence=3)
+        + attempt_rows(fooled, 3, 103, {"move": "plain"}, confidence=1)
+    )
     move = reports.quiz_report(fooled, rows).items[0]
     assert move.by_confidence == {1: (1, 0.0), 3: (2, 0.5)}
 
@@ -282,14 +316,39 @@ def test_confidence_is_set_against_accuracy(cat):
 
 def fooled_rows(fooled) -> list[dict]:
     return (
-        attempt_rows(fooled, 1, 101, {"move": "assurance", "where": ["p1s1"],
-                                      "pairs": {"safe": "passive", "believed": "passive"}})
-        + attempt_rows(fooled, 2, 102, {"move": "assurance", "where": ["p2s2"],
-                                        "pairs": {"safe": "assurance", "believed": "passive"}})
-        + attempt_rows(fooled, 3, 103, {"move": "plain", "where": ["p2s2"],
-                                        "plan": {"text": "Check."}})
-        + attempt_rows(fooled, 4, 104, {"move": "passive", "where": ["p2s2"],
-                                        "pairs": {"safe": "assurance", "believed": "passive"}})
+        attempt_rows(
+            fooled,
+            1,
+            101,
+            {
+                "move": "assurance",
+                "where": ["p1s1"],
+                "pairs": {"safe": "passive", "believed": "passive"},
+            },
+        )
+        + attempt_rows(
+            fooled,
+            2,
+            102,
+            {
+                "move": "assurance",
+                "where": ["p2s2"],
+                "pairs": {"safe": "assurance", "believed": "passive"},
+            },
+        )
+        + attempt_rows(
+            fooled, 3, 103, {"move": "plain", "where": ["p2s2"], "plan": {"text": "Check."}}
+        )
+        + attempt_rows(
+            fooled,
+            4,
+            104,
+            {
+                "move": "passive",
+                "where": ["p2s2"],
+                "pairs": {"safe": "assurance", "believed": "passive"},
+            },
+        )
     )
 
 
@@ -332,30 +391,50 @@ def test_misleading_sentences_need_the_lesson(cat):
 
 
 def attempt(student_id: int, slug: str, number: int, score: float | None) -> dict:
-    return {"id": student_id * 100 + number, "student_id": student_id, "quiz_slug": slug,
-            "number": number, "score": score, "max_score": 3.0, "ungraded": 0}
+    return {
+        "id": student_id * 100 + number,
+        "student_id": student_id,
+        "quiz_slug": slug,
+        "number": number,
+        "score": score,
+        "max_score": 3.0,
+        "ungraded": 0,
+    }
 
 
 def test_the_gradebook_keeps_the_best_or_the_latest_attempt_per_quiz(sample):
     latest = dataclasses.replace(sample, slug="latest-quiz", keep="latest")
     students = [{"id": 1}, {"id": 2}, {"id": 3}]
-    attempts = [attempt(1, "sample-quiz", 1, 2), attempt(1, "sample-quiz", 2, 3),
-                attempt(1, "sample-quiz", 3, 1), attempt(1, "latest-quiz", 2, 1),
-                attempt(1, "latest-quiz", 1, 3), attempt(2, "sample-quiz", 1, None),
-                attempt(9, "sample-quiz", 1, 3), attempt(1, "other-quiz", 1, 3)]
+    attempts = [
+        attempt(1, "sample-quiz", 1, 2),
+        attempt(1, "sample-quiz", 2, 3),
+        attempt(1, "sample-quiz", 3, 1),
+        attempt(1, "latest-quiz", 2, 1),
+        attempt(1, "latest-quiz", 1, 3),
+        attempt(2, "sample-quiz", 1, None),
+        attempt(9, "sample-quiz", 1, 3),
+        attempt(1, "other-quiz", 1, 3),
+    ]
     book = reports.gradebook(students, [sample, latest], attempts)
     assert set(book) == {1, 2, 3}
-    assert (book[1]["sample-quiz"]["score"], book[1]["sample-quiz"]["number"],
-            book[1]["sample-quiz"]["count"]) == (3, 2, 3)
-    assert (book[1]["latest-quiz"]["score"], book[1]["latest-quiz"]["number"],
-            book[1]["latest-quiz"]["count"]) == (1, 2, 2)
+    assert (
+        book[1]["sample-quiz"]["score"],
+        book[1]["sample-quiz"]["number"],
+        book[1]["sample-quiz"]["count"],
+    ) == (3, 2, 3)
+    assert (
+        book[1]["latest-quiz"]["score"],
+        book[1]["latest-quiz"]["number"],
+        book[1]["latest-quiz"]["count"],
+    ) == (1, 2, 2)
     assert book[2]["sample-quiz"]["count"] == 1 and book[2]["latest-quiz"] is None
     assert book[3] == {"sample-quiz": None, "latest-quiz": None}
 
 
 def test_among_equal_best_scores_the_first_attempt_counts(sample):
-    book = reports.gradebook([{"id": 1}], [sample], [attempt(1, "sample-quiz", 1, 2),
-                                                     attempt(1, "sample-quiz", 2, 2)])
+    book = reports.gradebook(
+        [{"id": 1}], [sample], [attempt(1, "sample-quiz", 1, 2), attempt(1, "sample-quiz", 2, 2)]
+    )
     assert book[1]["sample-quiz"]["number"] == 1
 
 
@@ -365,12 +444,18 @@ def test_among_equal_best_scores_the_first_attempt_counts(sample):
 def test_the_gain_uses_matched_students_first_attempts_and_reports_both_means(sample):
     pre = dataclasses.replace(sample, slug="pre")
     post = dataclasses.replace(sample, slug="post")
-    students = [{"id": n, "display_name": name} for n, name in
-                [(1, "Ada"), (2, "Bo"), (3, "Cy"), (4, "Di"), (5, "Ed")]]
+    students = [
+        {"id": n, "display_name": name}
+        for n, name in [(1, "Ada"), (2, "Bo"), (3, "Cy"), (4, "Di"), (5, "Ed")]
+    ]
     attempts = [
-        attempt(1, "pre", 1, 0), attempt(1, "post", 1, 3),
-        attempt(2, "pre", 1, 1), attempt(2, "post", 1, 2), attempt(2, "post", 2, 3),
-        attempt(3, "pre", 1, 3), attempt(3, "post", 1, 3),
+        attempt(1, "pre", 1, 0),
+        attempt(1, "post", 1, 3),
+        attempt(2, "pre", 1, 1),
+        attempt(2, "post", 1, 2),
+        attempt(2, "post", 2, 3),
+        attempt(3, "pre", 1, 3),
+        attempt(3, "post", 1, 3),
         attempt(4, "pre", 1, 1),
     ]
     gain = reports.learning_gain(students, attempts, pre, post)
@@ -384,7 +469,8 @@ def test_the_gain_uses_matched_students_first_attempts_and_reports_both_means(sa
     assert summary["n"] == 3 and summary["skipped"] == 1
     assert summary["pre_mean"] == pytest.approx((0 + 100 / 3 + 100) / 3)
     assert summary["gain_of_means"] == pytest.approx(
-        stats.hake_gain(summary["pre_mean"], summary["post_mean"]))
+        stats.hake_gain(summary["pre_mean"], summary["post_mean"])
+    )
     assert summary["mean_of_gains"] == pytest.approx(0.75)
     assert gain.pre.slug == "pre" and gain.post.slug == "post" and gain.lesson == "sample"
 
@@ -392,7 +478,8 @@ def test_the_gain_uses_matched_students_first_attempts_and_reports_both_means(sa
 def test_no_matched_students_give_an_empty_gain(sample):
     pre = dataclasses.replace(sample, slug="pre")
     post = dataclasses.replace(sample, slug="post")
-    gain = reports.learning_gain([{"id": 1, "display_name": "Ada"}],
-                                 [attempt(1, "pre", 1, 2)], pre, post)
+    gain = reports.learning_gain(
+        [{"id": 1, "display_name": "Ada"}], [attempt(1, "pre", 1, 2)], pre, post
+    )
     assert gain.students == [] and gain.unmatched == 1
     assert gain.summary["n"] == 0 and gain.summary["mean_of_gains"] is None

@@ -51,7 +51,8 @@ def csrf_app(tmp_path: Path):
     app = _make_app(tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
         app.config["JOIN_CODE"] = class_store.create_class(
-            get_db(), "Class 7B", quiz_slugs=["sample-quiz"])["join_code"]
+            get_db(), "Class 7B", quiz_slugs=["sample-quiz"]
+        )["join_code"]
     yield app
     app.extensions["classroom.db"].close_all()
 
@@ -61,8 +62,9 @@ def joined_client(csrf_app):
     """A student who joined through the real form, token and all."""
     client = csrf_app.test_client()
     token = _token(client.get("/").get_data(as_text=True))
-    response = client.post("/join", data={"code": csrf_app.config["JOIN_CODE"], "name": "Ada",
-                                          "csrf_token": token})
+    response = client.post(
+        "/join", data={"code": csrf_app.config["JOIN_CODE"], "name": "Ada", "csrf_token": token}
+    )
     assert response.status_code == 302
     return client
 
@@ -81,11 +83,15 @@ def test_a_join_form_posted_without_its_token_is_refused_and_adds_nobody(csrf_ap
 
 
 def test_saving_with_an_expired_token_keeps_the_answers_on_screen_and_saves_nothing(
-        csrf_app, joined_client):
+    csrf_app, joined_client
+):
     attempt_id = _attempt(joined_client)
     for token in (None, "expired-or-forged"):
-        data = {"q-who-says": "nobody", "q-strong-evidence": ["report", "accused"],
-                "action": "submit"}
+        data = {
+            "q-who-says": "nobody",
+            "q-strong-evidence": ["report", "accused"],
+            "action": "submit",
+        }
         if token:
             data["csrf_token"] = token
         response = joined_client.post(f"{QUIZ}/attempts/{attempt_id}", data=data)
@@ -105,12 +111,14 @@ def test_saving_with_an_expired_token_keeps_the_answers_on_screen_and_saves_noth
 
 def test_saving_again_with_the_fresh_token_works(csrf_app, joined_client):
     attempt_id = _attempt(joined_client)
-    refused = joined_client.post(f"{QUIZ}/attempts/{attempt_id}",
-                                 data={"q-who-says": "nobody", "action": "save"})
+    refused = joined_client.post(
+        f"{QUIZ}/attempts/{attempt_id}", data={"q-who-says": "nobody", "action": "save"}
+    )
     token = _token(refused.get_data(as_text=True))
-    saved = joined_client.post(f"{QUIZ}/attempts/{attempt_id}",
-                               data={"q-who-says": "nobody", "action": "save",
-                                     "csrf_token": token})
+    saved = joined_client.post(
+        f"{QUIZ}/attempts/{attempt_id}",
+        data={"q-who-says": "nobody", "action": "save", "csrf_token": token},
+    )
     assert saved.status_code == 302
     assert count(csrf_app, "SELECT count(*) FROM responses") == 1
 
@@ -118,8 +126,11 @@ def test_saving_again_with_the_fresh_token_works(csrf_app, joined_client):
 def test_autosave_without_a_token_answers_json_with_a_fresh_token(csrf_app, joined_client):
     attempt_id = _attempt(joined_client)
     url = f"{QUIZ}/attempts/{attempt_id}/answers"
-    response = joined_client.post(url, data={"question": "who-says", "q-who-says": "nobody"},
-                                  headers={"Accept": "application/json"})
+    response = joined_client.post(
+        url,
+        data={"question": "who-says", "q-who-says": "nobody"},
+        headers={"Accept": "application/json"},
+    )
 
     assert response.status_code == 400
     assert response.is_json
@@ -128,17 +139,20 @@ def test_autosave_without_a_token_answers_json_with_a_fresh_token(csrf_app, join
     assert isinstance(body["csrf_token"], str) and body["csrf_token"]
     assert count(csrf_app, "SELECT count(*) FROM responses") == 0
 
-    retried = joined_client.post(url, data={"question": "who-says", "q-who-says": "nobody"},
-                                 headers={"Accept": "application/json",
-                                          "X-CSRFToken": body["csrf_token"]})
+    retried = joined_client.post(
+        url,
+        data={"question": "who-says", "q-who-says": "nobody"},
+        headers={"Accept": "application/json", "X-CSRFToken": body["csrf_token"]},
+    )
     assert retried.status_code == 200
     assert count(csrf_app, "SELECT count(*) FROM responses") == 1
 
 
 def test_the_session_cookie_is_http_only_and_same_site_lax(student, join_code, client):
     response = student.join(join_code)
-    cookie = next(c for c in response.headers.getlist("Set-Cookie")
-                  if c.startswith("classroom_session="))
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("classroom_session=")
+    )
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 
@@ -168,9 +182,13 @@ def test_a_body_too_large_is_refused(client):
 
 @pytest.mark.parametrize("render", [render_markdown, render_inline])
 def test_author_markdown_cannot_run_script(render):
-    shown = str(render('Hello <script>alert("x")</script> and '
-                       '[a trap](javascript:alert(1)) and <a href="javascript:alert(2)">b</a> '
-                       '<img src=x onerror="alert(3)"> [fine](https://example.org/)'))
+    shown = str(
+        render(
+            'Hello <script>alert("x")</script> and '
+            '[a trap](javascript:alert(1)) and <a href="javascript:alert(2)">b</a> '
+            '<img src=x onerror="alert(3)"> [fine](https://example.org/)'
+        )
+    )
     assert "<script" not in shown.lower()
     assert "javascript:" not in shown.lower()
     assert "onerror" not in shown.lower()
@@ -193,13 +211,17 @@ def test_a_secret_key_is_generated_once_into_the_instance_folder(tmp_path: Path)
 
 
 def test_an_app_without_a_configured_secret_uses_the_instance_secret(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     instance = tmp_path / "instance"
     monkeypatch.setattr(flask.Flask, "auto_find_instance_path", lambda self: str(instance))
     monkeypatch.delenv("CLASSROOM_SECRET_KEY", raising=False)
-    config = {"DATABASE": str(tmp_path / "classroom.sqlite"), "TESTING": True,
-              "LESSONS_DIR": str(TESTS / "fixtures" / "lessons"),
-              "QUIZZES_DIR": str(TESTS / "fixtures" / "quizzes")}
+    config = {
+        "DATABASE": str(tmp_path / "classroom.sqlite"),
+        "TESTING": True,
+        "LESSONS_DIR": str(TESTS / "fixtures" / "lessons"),
+        "QUIZZES_DIR": str(TESTS / "fixtures" / "quizzes"),
+    }
     apps = [create_app(dict(config)) for _ in range(2)]
     try:
         keys = {app.config["SECRET_KEY"] for app in apps}

@@ -20,8 +20,20 @@ PACKAGE = Path(__file__).resolve().parent.parent / "classroom"
 SQL_FIRST = {"execute", "executemany", "executescript", "query"}
 # classroom.store.rows helpers: many(db, sql, params), one(...), scalar(...).
 SQL_SECOND = {"many", "one", "scalar"}
-SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ", "CREATE ", "PRAGMA ", "DROP ",
-             "ALTER ", "REPLACE ", "VACUUM", " WHERE ", " FROM ")
+SQL_WORDS = (
+    "SELECT ",
+    "INSERT ",
+    "UPDATE ",
+    "DELETE ",
+    "CREATE ",
+    "PRAGMA ",
+    "DROP ",
+    "ALTER ",
+    "REPLACE ",
+    "VACUUM",
+    " WHERE ",
+    " FROM ",
+)
 
 
 def formatted(node: ast.AST | None) -> str | None:
@@ -29,24 +41,36 @@ def formatted(node: ast.AST | None) -> str | None:
     if node is None:
         return None
     if isinstance(node, ast.JoinedStr):
-        return "an f-string" if any(isinstance(v, ast.FormattedValue)
-                                    for v in node.values) else None
+        return (
+            "an f-string" if any(isinstance(v, ast.FormattedValue) for v in node.values) else None
+        )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) \
-                or formatted(node.left):
+        if (
+            isinstance(node.left, ast.Constant)
+            and isinstance(node.left.value, str)
+            or formatted(node.left)
+        ):
             return "a % format"
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         if not (_constant(node.left) and _constant(node.right)):
             return "a + concatenation with a non-constant"
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "format"):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
         return "a .format() call"
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and node.func.attr == "join" and isinstance(node.func.value, ast.Constant):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and isinstance(node.func.value, ast.Constant)
+    ):
         # ", ".join(columns): only when every piece is itself a constant literal.
         pieces = node.args[0] if node.args else None
-        if not (isinstance(pieces, ast.List | ast.Tuple)
-                and all(_constant(e) for e in pieces.elts)):
+        if not (
+            isinstance(pieces, ast.List | ast.Tuple) and all(_constant(e) for e in pieces.elts)
+        ):
             return "a str.join() of computed pieces"
     return None
 
@@ -83,8 +107,11 @@ def _formatted_names(tree: ast.AST) -> dict[str, tuple[int, str]]:
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign | ast.AugAssign):
             targets, value = [node.target], node.value
-            if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) \
-                    and not _constant(node.value):
+            if (
+                isinstance(node, ast.AugAssign)
+                and isinstance(node.op, ast.Add)
+                and not _constant(node.value)
+            ):
                 for target in targets:
                     if isinstance(target, ast.Name):
                         found[target.id] = (node.lineno, "a += with a non-constant")
@@ -108,15 +135,20 @@ def offenders(source: str, filename: str) -> Iterator[str]:
                 yield f"{filename}:{node.lineno}: SQL built with {how}"
             elif isinstance(sql, ast.Name) and sql.id in names:
                 line, how = names[sql.id]
-                yield (f"{filename}:{node.lineno}: SQL in {sql.id!r}, built with {how} "
-                       f"on line {line}")
+                yield (
+                    f"{filename}:{node.lineno}: SQL in {sql.id!r}, built with {how} on line {line}"
+                )
     for node in tree.body:  # module-level constants that hold SQL
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if (isinstance(target, ast.Name) and target.id.isupper()
-                        and isinstance(node.value, ast.JoinedStr)
-                        and formatted(node.value) and _looks_like_sql(node.value)):
+                if (
+                    isinstance(target, ast.Name)
+                    and target.id.isupper()
+                    and isinstance(node.value, ast.JoinedStr)
+                    and formatted(node.value)
+                    and _looks_like_sql(node.value)
+                ):
                     yield f"{filename}:{node.lineno}: SQL constant {target.id} is an f-string"
 
 
@@ -129,8 +161,7 @@ def test_no_sql_in_the_app_is_built_by_string_formatting():
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         found.extend(offenders(path.read_text(), str(path.relative_to(PACKAGE.parent))))
-    assert found == [], "SQL built by formatting; pass values as ? parameters:\n" + \
-        "\n".join(found)
+    assert found == [], "SQL built by formatting; pass values as ? parameters:\n" + "\n".join(found)
 
 
 def test_the_scan_reads_every_module_of_the_app():
@@ -138,34 +169,40 @@ def test_the_scan_reads_every_module_of_the_app():
     assert {"db.py", "store/attempts.py", "store/privacy.py", "backup.py"} <= modules
 
 
-@pytest.mark.parametrize("source", [
-    'db.execute(f"SELECT * FROM t WHERE id = {x}")',
-    'db.conn.execute("SELECT * FROM t WHERE id = %s" % x)',
-    'db.conn.executemany("DELETE FROM {} WHERE id = ?".format(table), rows)',
-    'db.execute("SELECT * FROM t WHERE name = \'" + name + "\'")',
-    'cursor.executescript(f"DROP TABLE {table}")',
-    'db.query(f"SELECT {column} FROM t")',
-    'many(db, f"SELECT * FROM t WHERE id = {x}")',
-    'one(db, "SELECT * FROM t WHERE id = %d" % x, [])',
-    'rows.scalar(db, "SELECT count(*) FROM " + table)',
-    'sql = f"SELECT * FROM t WHERE id = {x}"\ndb.execute(sql)',
-    'sql = "SELECT * FROM t"\nsql += where\ndb.execute(sql)',
-    'db.execute(sql="PRAGMA user_version = {}".format(n))',
-    'db.execute(" AND ".join(clauses))',
-    'QUERY = f"SELECT * FROM {TABLE}"',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'db.execute(f"SELECT * FROM t WHERE id = {x}")',
+        'db.conn.execute("SELECT * FROM t WHERE id = %s" % x)',
+        'db.conn.executemany("DELETE FROM {} WHERE id = ?".format(table), rows)',
+        'db.execute("SELECT * FROM t WHERE name = \'" + name + "\'")',
+        'cursor.executescript(f"DROP TABLE {table}")',
+        'db.query(f"SELECT {column} FROM t")',
+        'many(db, f"SELECT * FROM t WHERE id = {x}")',
+        'one(db, "SELECT * FROM t WHERE id = %d" % x, [])',
+        'rows.scalar(db, "SELECT count(*) FROM " + table)',
+        'sql = f"SELECT * FROM t WHERE id = {x}"\ndb.execute(sql)',
+        'sql = "SELECT * FROM t"\nsql += where\ndb.execute(sql)',
+        'db.execute(sql="PRAGMA user_version = {}".format(n))',
+        'db.execute(" AND ".join(clauses))',
+        'QUERY = f"SELECT * FROM {TABLE}"',
+    ],
+)
 def test_the_scan_catches_each_way_of_formatting_sql(source):
     assert list(offenders(source, "example.py"))
 
 
-@pytest.mark.parametrize("source", [
-    'db.execute("SELECT * FROM t WHERE id = ?", [x])',
-    'db.execute("SELECT * FROM t "\n           "WHERE id = ?", [x])',
-    'db.execute("SELECT * FROM t " + "WHERE id = ?", [x])',
-    '_SAVE = """INSERT INTO t VALUES (?)"""\ndb.conn.execute(_SAVE, [x])',
-    'many(db, "SELECT * FROM t WHERE id = :id", {"id": x})',
-    'message = f"{n} problem(s) found."\nprint(message)',
-    'db.execute("PRAGMA busy_timeout = 10000")',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'db.execute("SELECT * FROM t WHERE id = ?", [x])',
+        'db.execute("SELECT * FROM t "\n           "WHERE id = ?", [x])',
+        'db.execute("SELECT * FROM t " + "WHERE id = ?", [x])',
+        '_SAVE = """INSERT INTO t VALUES (?)"""\ndb.conn.execute(_SAVE, [x])',
+        'many(db, "SELECT * FROM t WHERE id = :id", {"id": x})',
+        'message = f"{n} problem(s) found."\nprint(message)',
+        'db.execute("PRAGMA busy_timeout = 10000")',
+    ],
+)
 def test_the_scan_allows_parameterised_sql(source):
     assert list(offenders(source, "example.py")) == []

@@ -298,8 +298,14 @@ def test_class_gain_skips_perfect_pre_tests_from_the_mean_of_gains_only():
 
 
 def test_class_gain_undefined():
-    assert class_gain([]) == {"n": 0, "pre_mean": None, "post_mean": None,
-                              "gain_of_means": None, "mean_of_gains": None, "skipped": 0}
+    assert class_gain([]) == {
+        "n": 0,
+        "pre_mean": None,
+        "post_mean": None,
+        "gain_of_means": None,
+        "mean_of_gains": None,
+        "skipped": 0,
+    }
     everyone_perfect = class_gain([(100, 100), (100, 90)])
     assert everyone_perfect["n"] == 2
     assert everyone_perfect["gain_of_means"] is None
@@ -365,8 +371,9 @@ def test_item_flags_discrimination_only_with_enough_students():
 
 
 def test_item_flags_distractor_pulling_the_upper_group():
-    miskey = ("A wrong choice attracts the strongest students more than the right one: "
-              "check the key.")
+    miskey = (
+        "A wrong choice attracts the strongest students more than the right one: check the key."
+    )
     assert item_flags(0.4, 0.35, 30, upper_key_share=0.3, upper_best_distractor_share=0.6) == [
         miskey
     ]
@@ -432,7 +439,11 @@ def test_histogram_edges_and_float_noise():
     assert bins[3][0] == 0.3  # edges are clean numbers for labels
     # 5 bins of width 4 over 0..20
     assert [(a, b) for a, b, _ in histogram([], 20, bins=5)] == [
-        (0, 4), (4, 8), (8, 12), (12, 16), (16, 20)
+        (0, 4),
+        (4, 8),
+        (8, 12),
+        (12, 16),
+        (16, 20),
     ]
 
 
@@ -478,10 +489,25 @@ def test_nothing_returns_nan():
 def test_public_api_is_what_the_report_expects():
     public = {name for name in vars(stats) if not name.startswith("_")}
     expected = {
-        "MIN_N_FOR_DISCRIMINATION", "MIN_N_FOR_FACILITY", "facility", "item_rest_correlation",
-        "upper_lower_index", "kr20", "cronbach_alpha", "is_dichotomous", "hake_gain",
-        "class_gain", "gain_band", "discrimination_band", "reliability_band", "item_flags",
-        "distractor_shares", "unused_distractors", "histogram", "mastery", "mastery_band",
+        "MIN_N_FOR_DISCRIMINATION",
+        "MIN_N_FOR_FACILITY",
+        "facility",
+        "item_rest_correlation",
+        "upper_lower_index",
+        "kr20",
+        "cronbach_alpha",
+        "is_dichotomous",
+        "hake_gain",
+        "class_gain",
+        "gain_band",
+        "discrimination_band",
+        "reliability_band",
+        "item_flags",
+        "distractor_shares",
+        "unused_distractors",
+        "histogram",
+        "mastery",
+        "mastery_band",
     }
     assert expected <= public
     assert public - expected <= {"annotations", "math", "statistics", "Mapping", "Sequence"}

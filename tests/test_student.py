@@ -42,8 +42,13 @@ def count(app, sql: str, params=()) -> int:
 
 def responses(app, attempt_id: int) -> dict[str, str]:
     with app.app_context():
-        rows = get_db().conn.execute("SELECT question_id, answer FROM responses "
-                                     "WHERE attempt_id = ?", [attempt_id]).fetchall()
+        rows = (
+            get_db()
+            .conn.execute(
+                "SELECT question_id, answer FROM responses WHERE attempt_id = ?", [attempt_id]
+            )
+            .fetchall()
+        )
     return dict(rows)
 
 
@@ -93,9 +98,11 @@ def test_a_wrong_class_code_is_refused_and_nobody_is_added(app, student, join_co
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("", "Type the name your teacher will see."),
-     ("   ", "Type the name your teacher will see."),
-     ("A" * 61, "Keep your name under 60 characters.")],
+    [
+        ("", "Type the name your teacher will see."),
+        ("   ", "Type the name your teacher will see."),
+        ("A" * 61, "Keep your name under 60 characters."),
+    ],
     ids=["empty", "only-spaces", "too-long"],
 )
 def test_a_name_that_is_empty_or_too_long_is_refused(app, student, join_code, name, message):
@@ -177,8 +184,9 @@ def test_a_broken_quiz_file_is_named_on_its_page_and_other_quizzes_still_work(tm
     try:
         with app.app_context():
             problems = [str(p) for p in catalogue().problems_for("quiz", "broken")]
-            code = class_store.create_class(get_db(), "Class 7B",
-                                            quiz_slugs=["sample-quiz", "broken"])["join_code"]
+            code = class_store.create_class(
+                get_db(), "Class 7B", quiz_slugs=["sample-quiz", "broken"]
+            )["join_code"]
         assert len(problems) == 1 and "duplicate question id" in problems[0]
         client = app.test_client()
         client.post("/join", data={"code": code, "name": "Ada"})
@@ -197,8 +205,9 @@ def test_a_broken_quiz_file_is_named_on_its_page_and_other_quizzes_still_work(tm
 def test_a_choice_the_question_does_not_have_is_refused_and_nothing_is_saved(app, joined):
     attempt_id = joined.open_quiz()
     for action in ("save", "submit"):
-        response = joined.send(attempt_id, {"who-says": "bogus", "strong-evidence": "report"},
-                               action=action)
+        response = joined.send(
+            attempt_id, {"who-says": "bogus", "strong-evidence": "report"}, action=action
+        )
         assert response.status_code == 400
         assert '"bogus" is not one of the choices of question "who-says"' in text(response)
     assert responses(app, attempt_id) == {}
@@ -227,8 +236,10 @@ def test_saving_without_javascript_keeps_the_choices_checked_on_reload(app, join
     response = joined.send(attempt_id, {"who-says": "nobody"}, action="save")
     assert response.status_code == 302
     # Both boxes of a multiple-select question, as a browser posts them.
-    response = joined.client.post(f"{QUIZ}/attempts/{attempt_id}", data={
-        "q-who-says": "nobody", "q-strong-evidence": ["report", "accused"], "action": "save"})
+    response = joined.client.post(
+        f"{QUIZ}/attempts/{attempt_id}",
+        data={"q-who-says": "nobody", "q-strong-evidence": ["report", "accused"], "action": "save"},
+    )
     assert response.status_code == 302
 
     page = text(joined.client.get(QUIZ))
@@ -248,10 +259,10 @@ def test_a_student_cannot_reach_another_students_attempt(app, joined, join_code)
     assert own != victim_attempt
 
     assert intruder.client.get(f"{QUIZ}/attempts/{victim_attempt}/results").status_code == 404
-    assert intruder.send(victim_attempt, {"who-says": "minister"}, action="save") \
-        .status_code == 404
-    assert intruder.send(victim_attempt, {"who-says": "minister"}, action="submit") \
-        .status_code == 404
+    assert intruder.send(victim_attempt, {"who-says": "minister"}, action="save").status_code == 404
+    assert (
+        intruder.send(victim_attempt, {"who-says": "minister"}, action="submit").status_code == 404
+    )
     autosave = intruder.autosave(victim_attempt, "who-says", "minister")
     assert autosave.status_code == 404
     assert autosave.is_json
@@ -302,8 +313,11 @@ def test_a_resent_submit_never_makes_a_second_score(app, joined):
     attempt_id = joined.open_quiz()
     first = joined.send(attempt_id, {"who-says": "nobody"})
     with app.app_context():
-        stamp, score = get_db().conn.execute(
-            "SELECT submitted_at, score FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+        stamp, score = (
+            get_db()
+            .conn.execute("SELECT submitted_at, score FROM attempts WHERE id = ?", [attempt_id])
+            .fetchone()
+        )
 
     second = joined.send(attempt_id, {"who-says": "minister", "strong-evidence": "report"})
 
@@ -311,8 +325,9 @@ def test_a_resent_submit_never_makes_a_second_score(app, joined):
     assert first.headers["Location"] == second.headers["Location"]
     assert count(app, "SELECT count(*) FROM attempts") == 1
     with app.app_context():
-        assert get_db().conn.execute("SELECT submitted_at, score FROM attempts WHERE id = ?",
-                                     [attempt_id]).fetchone() == (stamp, score)
+        assert get_db().conn.execute(
+            "SELECT submitted_at, score FROM attempts WHERE id = ?", [attempt_id]
+        ).fetchone() == (stamp, score)
     assert score == 1.0
     assert responses(app, attempt_id) == {"who-says": '"nobody"'}
 
@@ -347,8 +362,9 @@ def test_an_attempt_is_reviewed_against_the_quiz_the_student_saw(tmp_path):
     app = _make_app(tmp_path, QUIZZES_DIR=str(quizzes))
     try:
         with app.app_context():
-            code = class_store.create_class(get_db(), "Class 7B",
-                                            quiz_slugs=["sample-quiz"])["join_code"]
+            code = class_store.create_class(get_db(), "Class 7B", quiz_slugs=["sample-quiz"])[
+                "join_code"
+            ]
         client = app.test_client()
         client.post("/join", data={"code": code, "name": "Ada"})
         page = client.get(QUIZ).get_data(as_text=True)
@@ -357,14 +373,17 @@ def test_an_attempt_is_reviewed_against_the_quiz_the_student_saw(tmp_path):
         # While the student works, the author rewrites the key and a choice.
         path = quizzes / "sample-quiz.toml"
         edited = path.read_text(encoding="utf-8")
-        edited = edited.replace('text = "Nobody is named"\ncorrect = true',
-                                'text = "Nobody at all"\ncorrect = false')
-        edited = edited.replace('text = "The minister"\ncorrect = false',
-                                'text = "The minister"\ncorrect = true')
+        edited = edited.replace(
+            'text = "Nobody is named"\ncorrect = true', 'text = "Nobody at all"\ncorrect = false'
+        )
+        edited = edited.replace(
+            'text = "The minister"\ncorrect = false', 'text = "The minister"\ncorrect = true'
+        )
         path.write_text(edited, encoding="utf-8")
 
-        response = client.post(f"{QUIZ}/attempts/{attempt_id}",
-                               data={"q-who-says": "nobody", "action": "submit"})
+        response = client.post(
+            f"{QUIZ}/attempts/{attempt_id}", data={"q-who-says": "nobody", "action": "submit"}
+        )
         assert response.status_code == 302
         results = text(client.get(f"{QUIZ}/attempts/{attempt_id}/results"))
         assert re.search(r"<strong>1</strong> out of 3", results)

@@ -40,8 +40,13 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
     def field(key: str, required: bool = True) -> str:
         value = meta.get(key, "")
         if not isinstance(value, str) or (required and not value.strip()):
-            problems.append(Problem(label, _meta_line(lines, key), f"{key} must be a "
-                                    "non-empty string in the front matter"))
+            problems.append(
+                Problem(
+                    label,
+                    _meta_line(lines, key),
+                    f"{key} must be a non-empty string in the front matter",
+                )
+            )
             return ""
         return value.strip()
 
@@ -49,8 +54,9 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
         problems.append(Problem(label, _meta_line(lines, "format"), "format must be 1"))
     date = meta.get("date")
     if not isinstance(date, datetime.date):
-        problems.append(Problem(label, _meta_line(lines, "date"),
-                                "date must be a TOML date such as 2020-07-20"))
+        problems.append(
+            Problem(label, _meta_line(lines, "date"), "date must be a TOML date such as 2020-07-20")
+        )
     lesson = Lesson(
         slug=path.stem,
         title=field("title"),
@@ -68,18 +74,25 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
         path=label,
     )
     if not lesson.paragraphs:
-        problems.append(Problem(label, sections.get("Article", ("", body_start))[1],
-                                "the Article section has no paragraphs"))
+        problems.append(
+            Problem(
+                label,
+                sections.get("Article", ("", body_start))[1],
+                "the Article section has no paragraphs",
+            )
+        )
     if problems:
         raise LessonError(problems)
     return lesson
 
 
-def _front_matter(lines: list[str], label: str,
-                  problems: list[Problem]) -> tuple[dict[str, Any], int]:
+def _front_matter(
+    lines: list[str], label: str, problems: list[Problem]
+) -> tuple[dict[str, Any], int]:
     if not lines or lines[0].strip() != _FENCE:
-        problems.append(Problem(label, 1, f"a lesson starts with front matter between {_FENCE} "
-                                "lines"))
+        problems.append(
+            Problem(label, 1, f"a lesson starts with front matter between {_FENCE} lines")
+        )
         return {}, 0
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == _FENCE)
@@ -90,14 +103,20 @@ def _front_matter(lines: list[str], label: str,
         meta = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as error:
         line = _toml_error_line(error)
-        problems.append(Problem(label, line + 1 if line else 1,
-                                f"front matter is not valid TOML: {_toml_message(error)}"))
+        problems.append(
+            Problem(
+                label,
+                line + 1 if line else 1,
+                f"front matter is not valid TOML: {_toml_message(error)}",
+            )
+        )
         return {}, end + 1
     return meta, end + 1
 
 
-def _sections(lines: list[str], start: int, label: str,
-              problems: list[Problem]) -> dict[str, tuple[str, int]]:
+def _sections(
+    lines: list[str], start: int, label: str, problems: list[Problem]
+) -> dict[str, tuple[str, int]]:
     """Map each `## Heading` to its text and the line its text starts on."""
     found: dict[str, tuple[list[str], int]] = {}
     current: str | None = None
@@ -107,8 +126,13 @@ def _sections(lines: list[str], start: int, label: str,
         if heading:
             current = heading.group(1)
             if current not in SECTIONS:
-                problems.append(Problem(label, index + 1, f'unknown section "{current}"; '
-                                        f"expected one of: {', '.join(SECTIONS)}"))
+                problems.append(
+                    Problem(
+                        label,
+                        index + 1,
+                        f'unknown section "{current}"; expected one of: {", ".join(SECTIONS)}',
+                    )
+                )
             elif current in found:
                 problems.append(Problem(label, index + 1, f'section "{current}" appears twice'))
             found[current] = ([], index + 2)
@@ -128,16 +152,18 @@ def _paragraphs(text: str) -> tuple[Paragraph, ...]:
     paragraphs = []
     for p_number, block in enumerate(blocks, start=1):
         sentences = tuple(
-            Sentence(f"p{p_number}s{s_number}", p_number, s_number, sentence,
-                     render_inline(sentence))
+            Sentence(
+                f"p{p_number}s{s_number}", p_number, s_number, sentence, render_inline(sentence)
+            )
             for s_number, sentence in enumerate(split_sentences(block), start=1)
         )
         paragraphs.append(Paragraph(p_number, sentences))
     return tuple(paragraphs)
 
 
-def _glossary(text: str, first_line: int, label: str,
-              problems: list[Problem]) -> tuple[GlossaryEntry, ...]:
+def _glossary(
+    text: str, first_line: int, label: str, problems: list[Problem]
+) -> tuple[GlossaryEntry, ...]:
     entries = []
     lines = text.splitlines()
     index = 0
@@ -152,8 +178,13 @@ def _glossary(text: str, first_line: int, label: str,
             definition.append(lines[index][1:].strip())
             index += 1
         if not definition:
-            problems.append(Problem(label, first_line + index - 1,
-                                    f'glossary term "{term}" has no ": definition" line after it'))
+            problems.append(
+                Problem(
+                    label,
+                    first_line + index - 1,
+                    f'glossary term "{term}" has no ": definition" line after it',
+                )
+            )
             continue
         entries.append(GlossaryEntry(term, render_inline(" ".join(definition))))
     return tuple(entries)

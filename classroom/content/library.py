@@ -28,8 +28,9 @@ class Catalogue:
         return [p for found in self.broken.values() for p in found]
 
     def quizzes_for(self, lesson_slug: str) -> list[Quiz]:
-        return sorted((q for q in self.quizzes.values() if q.lesson == lesson_slug),
-                      key=lambda q: q.slug)
+        return sorted(
+            (q for q in self.quizzes.values() if q.lesson == lesson_slug), key=lambda q: q.slug
+        )
 
     def problems_for(self, kind: str, slug: str) -> list[Problem]:
         return self.broken.get(f"{kind}:{slug}", [])
@@ -62,8 +63,9 @@ def load_catalogue(lessons_dir: Path, quizzes_dir: Path) -> Catalogue:
 
 
 def _crash(path: Path, error: Exception) -> Problem:
-    return Problem(_label(path), 1, f"the file could not be loaded ({type(error).__name__}: "
-                   f"{error})")
+    return Problem(
+        _label(path), 1, f"the file could not be loaded ({type(error).__name__}: {error})"
+    )
 
 
 def _fingerprint(folders: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:

@@ -18,8 +18,16 @@ from classroom.questions.base import ID_PATTERN, ParseContext, Question, registe
 
 FORMAT = 1
 QUIZ_KEYS = {"format", "slug", "title", "lesson", "skill", "intro", "settings", "questions"}
-QUESTION_KEYS = {"id", "type", "skill", "prompt", "points", "explanation", "sentences",
-                 "confidence"}
+QUESTION_KEYS = {
+    "id",
+    "type",
+    "skill",
+    "prompt",
+    "points",
+    "explanation",
+    "sentences",
+    "confidence",
+}
 _QUESTION_HEADER = re.compile(r"^\s*\[\[\s*questions\s*\]\]")
 
 
@@ -51,26 +59,36 @@ def parse_quiz(path: Path, lessons: Mapping[str, Lesson], label: str | None = No
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = _toml_error_line(error)
-        raise QuizError([Problem(label, line, f"not valid TOML: {_toml_message(error)}")]) \
-            from error
+        raise QuizError(
+            [Problem(label, line, f"not valid TOML: {_toml_message(error)}")]
+        ) from error
     except (OSError, UnicodeDecodeError) as error:
         raise QuizError([Problem(label, 1, f"cannot read the file: {error}")]) from error
     lesson = lessons.get(raw.get("lesson", "")) if isinstance(raw.get("lesson"), str) else None
-    return build_quiz(raw, text.splitlines(), label, path.stem, lesson,
-                      lesson_known=lesson is not None)
+    return build_quiz(
+        raw, text.splitlines(), label, path.stem, lesson, lesson_known=lesson is not None
+    )
 
 
 def quiz_from_snapshot(snapshot: str, label: str) -> Quiz:
     """Rebuild the quiz exactly as it was when an attempt was taken on it."""
     data = json.loads(snapshot)
-    table = SentenceTable(data["lesson"], tuple(
-        _Sentence(sid, text) for sid, text in data["sentences"].items()))
-    return build_quiz(data["quiz"], [], label, data["quiz"].get("slug", ""), table,
-                      lesson_known=True)
+    table = SentenceTable(
+        data["lesson"], tuple(_Sentence(sid, text) for sid, text in data["sentences"].items())
+    )
+    return build_quiz(
+        data["quiz"], [], label, data["quiz"].get("slug", ""), table, lesson_known=True
+    )
 
 
-def build_quiz(raw: dict[str, Any], lines: list[str], label: str, expected_slug: str,
-               lesson: Any, lesson_known: bool) -> Quiz:
+def build_quiz(
+    raw: dict[str, Any],
+    lines: list[str],
+    label: str,
+    expected_slug: str,
+    lesson: Any,
+    lesson_known: bool,
+) -> Quiz:
     problems: list[Problem] = []
 
     def line_of(key: str) -> int:
@@ -101,15 +119,18 @@ def build_quiz(raw: dict[str, Any], lines: list[str], label: str, expected_slug:
     settings = raw.get("settings", {})
     if not isinstance(settings, dict):
         problem("settings must be a table ([settings])", "settings")
-    attempts, feedback, keep = _settings(settings if isinstance(settings, dict) else {},
-                                         problem)
+    attempts, feedback, keep = _settings(settings if isinstance(settings, dict) else {}, problem)
 
     questions = _questions(raw.get("questions"), lines, label, lesson, problems)
     if problems:
         raise QuizError(problems)
     sentences = {s.id: s.text for s in lesson.sentences} if lesson else {}
-    snapshot = json.dumps({"quiz": raw, "lesson": raw["lesson"], "sentences": sentences},
-                          sort_keys=True, ensure_ascii=False, default=str)
+    snapshot = json.dumps(
+        {"quiz": raw, "lesson": raw["lesson"], "sentences": sentences},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
     return Quiz(
         slug=slug,
         title=title.strip(),
@@ -144,8 +165,9 @@ def _settings(settings: dict[str, Any], problem: Any) -> tuple[int, str, str]:
     return attempts, feedback, keep
 
 
-def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
-               problems: list[Problem]) -> list[Question]:
+def _questions(
+    entries: Any, lines: list[str], label: str, lesson: Any, problems: list[Problem]
+) -> list[Question]:
     if not isinstance(entries, list) or not entries:
         problems.append(Problem(label, 1, "a quiz needs at least one [[questions]] table"))
         return []
@@ -156,8 +178,9 @@ def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
     for index, raw in enumerate(entries):
         start = headers[index] if index < len(headers) else 0
         if not isinstance(raw, dict):
-            problems.append(Problem(label, start or 1, f"question #{index + 1} must be a "
-                                    "[[questions]] table"))
+            problems.append(
+                Problem(label, start or 1, f"question #{index + 1} must be a [[questions]] table")
+            )
             continue
         end = headers[index + 1] - 1 if index + 1 < len(headers) else len(lines)
         if not lines:  # a stored snapshot: there are no file lines to point at
@@ -171,15 +194,18 @@ def _questions(entries: Any, lines: list[str], label: str, lesson: Any,
         seen.add(qid)
         kind = types.get(raw.get("type")) if isinstance(raw.get("type"), str) else None
         if kind is None:
-            ctx.problem(f'unknown type "{raw.get("type")}"; expected one of: '
-                        f"{', '.join(types)}", ctx.key_line("type"))
+            ctx.problem(
+                f'unknown type "{raw.get("type")}"; expected one of: {", ".join(types)}',
+                ctx.key_line("type"),
+            )
             problems.extend(ctx.problems)
             continue
         allowed = QUESTION_KEYS | set(getattr(kind, "keys", ()))
         for key in sorted(set(raw) - allowed):
             article = "an" if kind.name[0] in "aeiou" else "a"
-            ctx.problem(f'unknown key "{key}" for {article} {kind.name} question',
-                        ctx.key_line(key))
+            ctx.problem(
+                f'unknown key "{key}" for {article} {kind.name} question', ctx.key_line(key)
+            )
         question = kind.parse(raw, _common(raw, ctx), ctx)
         problems.extend(ctx.problems)
         questions.append(question)

@@ -6,8 +6,26 @@ import re
 # a capital letter or an opening quote mark.
 _BOUNDARY = re.compile(r"[.!?][”’\"')]*\s+(?=[A-Z“‘\"(])")
 # Words whose full stop does not end a sentence.
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "gen", "sen", "rep", "gov", "lt",
-                  "col", "jr", "sr", "vs", "inc", "co", "corp"}
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "jr",
+    "sr",
+    "vs",
+    "inc",
+    "co",
+    "corp",
+}
 
 
 def _is_abbreviation(text: str, end: int) -> bool:

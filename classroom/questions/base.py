@@ -114,8 +114,14 @@ class ParseContext:
                 return number
         return self.start
 
-    def text(self, raw: Mapping[str, Any], key: str, where: str = "", line: int | None = None,
-             required: bool = True) -> str:
+    def text(
+        self,
+        raw: Mapping[str, Any],
+        key: str,
+        where: str = "",
+        line: int | None = None,
+        required: bool = True,
+    ) -> str:
         """A non-empty string field, or a problem and an empty string."""
         value = raw.get(key)
         if value is None and not required:
@@ -135,8 +141,9 @@ class ParseContext:
     def tables(self, raw: Mapping[str, Any], key: str, minimum: int) -> list[dict[str, Any]]:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem(f"{key} must be a list of tables ([[questions.{key}]])",
-                         self.key_line(key))
+            self.problem(
+                f"{key} must be a list of tables ([[questions.{key}]])", self.key_line(key)
+            )
             return []
         if len(value) < minimum:
             self.problem(f"needs at least {minimum} {key}, has {len(value)}")
@@ -159,12 +166,16 @@ class ParseContext:
             return None
         matches = [s.id for s in self.lesson.sentences if quote in s.text]
         if not matches:
-            self.problem(f'quote "{quote}" matches no sentence of lesson "{self.lesson.slug}"',
-                         line)
+            self.problem(
+                f'quote "{quote}" matches no sentence of lesson "{self.lesson.slug}"', line
+            )
             return None
         if len(matches) > 1:
-            self.problem(f'quote "{quote}" matches {len(matches)} sentences '
-                         f'({", ".join(matches)}); quote more of the one you mean', line)
+            self.problem(
+                f'quote "{quote}" matches {len(matches)} sentences '
+                f"({', '.join(matches)}); quote more of the one you mean",
+                line,
+            )
             return None
         return matches[0]
 

@@ -57,8 +57,9 @@ def parse_choices(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[Choice, ..
             ctx.problem(f"{where}technique must be a string", line)
             technique = None
         seen.append((ident, line))
-        choices.append(Choice(ident, render_inline(text), correct, render_inline(feedback),
-                              technique))
+        choices.append(
+            Choice(ident, render_inline(text), correct, render_inline(feedback), technique)
+        )
     ctx.unique(seen, "choice")
     return tuple(choices)
 
@@ -70,8 +71,9 @@ class SingleChoice:
     auto_scored: ClassVar[bool] = True
     keys: ClassVar[set[str]] = {"choices"}
 
-    def parse(self, raw: Mapping[str, Any], common: dict[str, Any],
-              ctx: ParseContext) -> ChoiceQuestion:
+    def parse(
+        self, raw: Mapping[str, Any], common: dict[str, Any], ctx: ParseContext
+    ) -> ChoiceQuestion:
         choices = parse_choices(raw, ctx)
         right = sum(c.correct for c in choices)
         if choices and right != 1:
@@ -87,8 +89,7 @@ class SingleChoice:
 
     def check_answer(self, question: ChoiceQuestion, answer: Any) -> None:
         if not isinstance(answer, str) or question.choice(answer) is None:
-            raise InvalidAnswer(f'"{answer}" is not one of the choices of question '
-                                f'"{question.id}"')
+            raise InvalidAnswer(f'"{answer}" is not one of the choices of question "{question.id}"')
 
     def score(self, question: ChoiceQuestion, answer: Any) -> float:
         chosen = question.choice(answer) if isinstance(answer, str) else None
@@ -105,8 +106,9 @@ class MultipleChoice:
     auto_scored: ClassVar[bool] = True
     keys: ClassVar[set[str]] = {"choices"}
 
-    def parse(self, raw: Mapping[str, Any], common: dict[str, Any],
-              ctx: ParseContext) -> ChoiceQuestion:
+    def parse(
+        self, raw: Mapping[str, Any], common: dict[str, Any], ctx: ParseContext
+    ) -> ChoiceQuestion:
         choices = parse_choices(raw, ctx)
         if choices and not any(c.correct for c in choices):
             ctx.problem("a multiple-select question needs at least one correct choice")
@@ -125,8 +127,9 @@ class MultipleChoice:
             raise InvalidAnswer(f'the answer to question "{question.id}" must be a list')
         for value in answer:
             if not isinstance(value, str) or question.choice(value) is None:
-                raise InvalidAnswer(f'"{value}" is not one of the choices of question '
-                                    f'"{question.id}"')
+                raise InvalidAnswer(
+                    f'"{value}" is not one of the choices of question "{question.id}"'
+                )
 
     def score(self, question: ChoiceQuestion, answer: Any) -> float:
         picked = set(answer) if isinstance(answer, list) else set()

@@ -174,8 +174,10 @@ class Evidence:
                 if sentence_id in picks:
                     picks[sentence_id] += 1
         students = len(rows)
-        heat = {sid: min(5, round(5 * count / students)) if students else 0
-                for sid, count in picks.items()}
+        heat = {
+            sid: min(5, round(5 * count / students)) if students else 0
+            for sid, count in picks.items()
+        }
         return {"picks": picks, "heat": heat, "students": students}
 
     def key(self, question: EvidenceQuestion) -> list[str]:

@@ -165,8 +165,9 @@ class Match:
 
     def tally(self, question: MatchQuestion, rows: list[dict[str, Any]]) -> dict[str, Any]:
         """The confusion table: for each pair, how many students chose each option."""
-        table = {pair.id: dict.fromkeys((o.id for o in question.options), 0)
-                 for pair in question.pairs}
+        table = {
+            pair.id: dict.fromkeys((o.id for o in question.options), 0) for pair in question.pairs
+        }
         for row in rows:
             answer = row.get("answer")
             if not isinstance(answer, dict):

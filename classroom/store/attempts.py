@@ -40,25 +40,36 @@ def record_version(db: Database, quiz: Quiz) -> None:
 
 
 def version_snapshot(db: Database, quiz_slug: str, version: str) -> str | None:
-    row = one(db, "SELECT snapshot FROM quiz_versions WHERE quiz_slug = ? AND version = ?",
-              [quiz_slug, version])
+    row = one(
+        db,
+        "SELECT snapshot FROM quiz_versions WHERE quiz_slug = ? AND version = ?",
+        [quiz_slug, version],
+    )
     return row["snapshot"] if row else None
 
 
 def get_attempt(db: Database, attempt_id: int, student_id: int) -> dict[str, Any] | None:
     """The attempt, only if it belongs to this student."""
-    return one(db, "SELECT * FROM attempts WHERE id = ? AND student_id = ?",
-               [attempt_id, student_id])
+    return one(
+        db, "SELECT * FROM attempts WHERE id = ? AND student_id = ?", [attempt_id, student_id]
+    )
 
 
 def latest_attempt(db: Database, student_id: int, quiz_slug: str) -> dict[str, Any] | None:
-    return one(db, "SELECT * FROM attempts WHERE student_id = ? AND quiz_slug = ? "
-               "ORDER BY number DESC LIMIT 1", [student_id, quiz_slug])
+    return one(
+        db,
+        "SELECT * FROM attempts WHERE student_id = ? AND quiz_slug = ? "
+        "ORDER BY number DESC LIMIT 1",
+        [student_id, quiz_slug],
+    )
 
 
 def attempts_for(db: Database, student_id: int, quiz_slug: str) -> list[dict[str, Any]]:
-    return many(db, "SELECT * FROM attempts WHERE student_id = ? AND quiz_slug = ? "
-                "ORDER BY number", [student_id, quiz_slug])
+    return many(
+        db,
+        "SELECT * FROM attempts WHERE student_id = ? AND quiz_slug = ? ORDER BY number",
+        [student_id, quiz_slug],
+    )
 
 
 def open_or_start(db: Database, student_id: int, quiz: Quiz) -> dict[str, Any]:
@@ -70,8 +81,9 @@ def open_or_start(db: Database, student_id: int, quiz: Quiz) -> dict[str, Any]:
         return _start(db, student_id, quiz, number=1)
 
 
-def start_retake(db: Database, student_id: int, quiz: Quiz, after: int,
-                 allowed: int) -> dict[str, Any] | None:
+def start_retake(
+    db: Database, student_id: int, quiz: Quiz, after: int, allowed: int
+) -> dict[str, Any] | None:
     """Start attempt after+1 once; a resent form finds it already started.
 
     Returns None when no attempt is left (`allowed` 0 means unlimited).
@@ -110,8 +122,18 @@ def _write(db: Database, attempt_id: int, student_id: int, posted: Posted) -> in
         if answer is None:
             cursor = db.conn.execute(_CLEAR, [attempt_id, question_id, attempt_id, student_id])
         else:
-            cursor = db.conn.execute(_SAVE, [attempt_id, question_id, json.dumps(answer),
-                                             confidence, now, attempt_id, student_id])
+            cursor = db.conn.execute(
+                _SAVE,
+                [
+                    attempt_id,
+                    question_id,
+                    json.dumps(answer),
+                    confidence,
+                    now,
+                    attempt_id,
+                    student_id,
+                ],
+            )
         saved += cursor.rowcount
     return saved
 
@@ -133,8 +155,9 @@ def save_answers(db: Database, attempt_id: int, student_id: int, posted: Posted)
     return True
 
 
-def submit(db: Database, attempt_id: int, student_id: int, posted: Posted,
-           grade: Grader) -> dict[str, Any] | None:
+def submit(
+    db: Database, attempt_id: int, student_id: int, posted: Posted, grade: Grader
+) -> dict[str, Any] | None:
     """Save the last answers and score the attempt, once.
 
     A second submit (a double click, a resent form, a race with another thread)
@@ -149,7 +172,8 @@ def submit(db: Database, attempt_id: int, student_id: int, posted: Posted,
         scores = grade({qid: row["answer"] for qid, row in saved.items()})
         db.conn.executemany(
             "UPDATE responses SET score = ? WHERE attempt_id = ? AND question_id = ?",
-            [(score, attempt_id, question_id) for question_id, score in scores.items()])
+            [(score, attempt_id, question_id) for question_id, score in scores.items()],
+        )
         ungraded = sum(1 for qid, score in scores.items() if score is None and qid in saved)
         total = sum(score for score in scores.values() if score is not None)
         db.conn.execute(

@@ -13,8 +13,9 @@ from classroom.db import immediate
 from classroom.store.rows import many, one, scalar
 
 
-def create_class(db: Database, name: str, teacher_id: int | None = None,
-                 quiz_slugs: Iterable[str] = ()) -> dict[str, Any]:
+def create_class(
+    db: Database, name: str, teacher_id: int | None = None, quiz_slugs: Iterable[str] = ()
+) -> dict[str, Any]:
     """Create a class with a fresh join code, assigned the given quizzes."""
     for _ in range(10):
         code = codes.new_join_code()
@@ -26,8 +27,11 @@ def create_class(db: Database, name: str, teacher_id: int | None = None,
                     [teacher_id, name, code, clock.stamp()],
                 )
                 for slug in quiz_slugs:
-                    db.conn.execute("INSERT INTO assignments (class_id, quiz_slug, created_at) "
-                                    "VALUES (?, ?, ?)", [cursor.lastrowid, slug, clock.stamp()])
+                    db.conn.execute(
+                        "INSERT INTO assignments (class_id, quiz_slug, created_at) "
+                        "VALUES (?, ?, ?)",
+                        [cursor.lastrowid, slug, clock.stamp()],
+                    )
         except sqlite3.IntegrityError:
             continue  # the rare join-code collision: draw another
         return get_class(db, cursor.lastrowid)
@@ -40,8 +44,11 @@ def get_class(db: Database, class_id: int) -> dict[str, Any] | None:
 
 def class_by_code(db: Database, code: str) -> dict[str, Any] | None:
     """The open (not archived) class with this join code."""
-    return one(db, "SELECT * FROM classes WHERE join_code = ? AND archived_at IS NULL",
-               [codes.normalise(code)])
+    return one(
+        db,
+        "SELECT * FROM classes WHERE join_code = ? AND archived_at IS NULL",
+        [codes.normalise(code)],
+    )
 
 
 def class_by_name(db: Database, name: str) -> dict[str, Any] | None:
@@ -50,7 +57,6 @@ def class_by_name(db: Database, name: str) -> dict[str, Any] | None:
 
 def count_classes(db: Database) -> int:
     return scalar(db, "SELECT count(*) FROM classes")
-
 
 
 def classes_for_teacher(db: Database, teacher_id: int) -> list[dict[str, Any]]:
@@ -66,8 +72,7 @@ def classes_for_teacher(db: Database, teacher_id: int) -> list[dict[str, Any]]:
 
 def class_for_teacher(db: Database, class_id: int, teacher_id: int) -> dict[str, Any] | None:
     """The class, only when this teacher owns it."""
-    return one(db, "SELECT * FROM classes WHERE id = ? AND teacher_id = ?",
-               [class_id, teacher_id])
+    return one(db, "SELECT * FROM classes WHERE id = ? AND teacher_id = ?", [class_id, teacher_id])
 
 
 def rename_class(db: Database, class_id: int, name: str) -> None:
@@ -75,8 +80,10 @@ def rename_class(db: Database, class_id: int, name: str) -> None:
 
 
 def set_archived(db: Database, class_id: int, archived: bool) -> None:
-    db.execute("UPDATE classes SET archived_at = ? WHERE id = ?",
-               [clock.stamp() if archived else None, class_id])
+    db.execute(
+        "UPDATE classes SET archived_at = ? WHERE id = ?",
+        [clock.stamp() if archived else None, class_id],
+    )
 
 
 def rotate_join_code(db: Database, class_id: int) -> str:

@@ -19,8 +19,7 @@ STUDENT_DATA: dict[str, tuple[str, str]] = {
     "responses": (
         "SELECT responses.* FROM responses JOIN attempts ON attempts.id = responses.attempt_id "
         "WHERE attempts.student_id = ? ORDER BY attempt_id, question_id",
-        "DELETE FROM responses WHERE attempt_id IN "
-        "(SELECT id FROM attempts WHERE student_id = ?)",
+        "DELETE FROM responses WHERE attempt_id IN (SELECT id FROM attempts WHERE student_id = ?)",
     ),
     "attempts": (
         "SELECT * FROM attempts WHERE student_id = ? ORDER BY quiz_slug, number",
@@ -35,8 +34,10 @@ STUDENT_DATA: dict[str, tuple[str, str]] = {
 
 def export_student(db: Database, student_id: int) -> dict[str, Any]:
     """Every row of this student's, from every registered table."""
-    return {table: many(db, select, [student_id])
-            for table, (select, _) in reversed(STUDENT_DATA.items())}
+    return {
+        table: many(db, select, [student_id])
+        for table, (select, _) in reversed(STUDENT_DATA.items())
+    }
 
 
 def student_row_counts(db: Database, student_id: int) -> dict[str, int]:

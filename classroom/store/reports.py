@@ -41,38 +41,56 @@ def first_attempt_responses(db: Database, class_id: int, quiz_slug: str) -> list
 
 def submitted_attempts(db: Database, class_id: int) -> list[dict[str, Any]]:
     """Every submitted attempt in the class, for the gradebook."""
-    return many(db, """
+    return many(
+        db,
+        """
         SELECT attempts.id, attempts.student_id, attempts.quiz_slug, attempts.number,
                attempts.score, attempts.max_score, attempts.submitted_at, attempts.ungraded
         FROM attempts JOIN students ON students.id = attempts.student_id
         WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL
-        ORDER BY attempts.student_id, attempts.quiz_slug, attempts.number""", [class_id])
+        ORDER BY attempts.student_id, attempts.quiz_slug, attempts.number""",
+        [class_id],
+    )
 
 
 def in_progress(db: Database, class_id: int) -> list[dict[str, Any]]:
-    return many(db, """
+    return many(
+        db,
+        """
         SELECT attempts.student_id, attempts.quiz_slug, attempts.id,
                (SELECT count(*) FROM responses WHERE attempt_id = attempts.id) AS answered
         FROM attempts JOIN students ON students.id = attempts.student_id
-        WHERE students.class_id = ? AND attempts.submitted_at IS NULL""", [class_id])
+        WHERE students.class_id = ? AND attempts.submitted_at IS NULL""",
+        [class_id],
+    )
 
 
 def students_of(db: Database, class_id: int) -> list[dict[str, Any]]:
-    return many(db, "SELECT id, display_name FROM students WHERE class_id = ? "
-                "ORDER BY display_name COLLATE NOCASE, id", [class_id])
+    return many(
+        db,
+        "SELECT id, display_name FROM students WHERE class_id = ? "
+        "ORDER BY display_name COLLATE NOCASE, id",
+        [class_id],
+    )
 
 
 def attempt_in_class(db: Database, attempt_id: int, class_id: int) -> dict[str, Any] | None:
-    found = many(db, """
+    found = many(
+        db,
+        """
         SELECT attempts.*, students.display_name
         FROM attempts JOIN students ON students.id = attempts.student_id
-        WHERE attempts.id = ? AND students.class_id = ?""", [attempt_id, class_id])
+        WHERE attempts.id = ? AND students.class_id = ?""",
+        [attempt_id, class_id],
+    )
     return found[0] if found else None
 
 
 def latest_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
     """Each student's latest submitted attempt per quiz, with its responses: for mastery."""
-    rows = many(db, """
+    rows = many(
+        db,
+        """
         SELECT attempts.student_id, attempts.quiz_slug, attempts.quiz_version,
                responses.question_id, responses.score
         FROM attempts JOIN students ON students.id = attempts.student_id
@@ -82,13 +100,17 @@ def latest_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
               SELECT max(number) FROM attempts AS later
               WHERE later.student_id = attempts.student_id
                 AND later.quiz_slug = attempts.quiz_slug AND later.submitted_at IS NOT NULL)
-        """, [class_id])
+        """,
+        [class_id],
+    )
     return rows
 
 
 def all_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
     """Every answer of every submitted attempt in the class, for the CSV export."""
-    return many(db, """
+    return many(
+        db,
+        """
         SELECT students.display_name, students.id AS student_id, attempts.quiz_slug,
                attempts.number AS attempt, attempts.quiz_version, attempts.submitted_at,
                responses.question_id, responses.answer, responses.score,
@@ -97,7 +119,9 @@ def all_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
         JOIN responses ON responses.attempt_id = attempts.id
         WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL
         ORDER BY students.display_name COLLATE NOCASE, students.id, attempts.quiz_slug,
-                 attempts.number, responses.question_id""", [class_id])
+                 attempts.number, responses.question_id""",
+        [class_id],
+    )
 
 
 def class_fingerprint(db: Database, class_id: int) -> tuple:
@@ -106,12 +130,15 @@ def class_fingerprint(db: Database, class_id: int) -> tuple:
     A grade changes its attempt's score; weighting each score by its attempt id makes
     even two regrades that cancel out in the total change the fingerprint.
     """
-    row = many(db, """
+    row = many(
+        db,
+        """
         SELECT count(*) AS attempts, max(attempts.submitted_at) AS latest,
                total(attempts.score * attempts.id) AS points,
                total(attempts.ungraded * attempts.id) AS ungraded,
                (SELECT count(*) FROM students WHERE class_id = :class_id) AS students
         FROM attempts JOIN students ON students.id = attempts.student_id
         WHERE students.class_id = :class_id AND attempts.submitted_at IS NOT NULL""",
-        {"class_id": class_id})[0]
+        {"class_id": class_id},
+    )[0]
     return tuple(row.values())

@@ -36,8 +36,11 @@ def count_teachers(db: Database) -> int:
 
 
 def get_teacher(db: Database, teacher_id: int) -> dict[str, Any] | None:
-    return one(db, "SELECT id, username, session_version, created_at FROM teachers "
-               "WHERE id = ?", [teacher_id])
+    return one(
+        db,
+        "SELECT id, username, session_version, created_at FROM teachers WHERE id = ?",
+        [teacher_id],
+    )
 
 
 def teacher_by_username(db: Database, username: str) -> dict[str, Any] | None:
@@ -65,8 +68,9 @@ def create_teacher(db: Database, username: str, password: str) -> int | None:
         except sqlite3.IntegrityError:
             return None
         if first:
-            db.conn.execute("UPDATE classes SET teacher_id = ? WHERE teacher_id IS NULL",
-                            [cursor.lastrowid])
+            db.conn.execute(
+                "UPDATE classes SET teacher_id = ? WHERE teacher_id IS NULL", [cursor.lastrowid]
+            )
     return cursor.lastrowid
 
 
@@ -81,8 +85,9 @@ def verify_password(db: Database, username: str, password: str) -> dict[str, Any
 
 def end_sessions(db: Database, teacher_id: int) -> None:
     """Invalidate every cookie issued to this teacher so far (logout)."""
-    db.execute("UPDATE teachers SET session_version = session_version + 1 WHERE id = ?",
-               [teacher_id])
+    db.execute(
+        "UPDATE teachers SET session_version = session_version + 1 WHERE id = ?", [teacher_id]
+    )
 
 
 def new_setup_token(db: Database) -> str:
@@ -90,23 +95,30 @@ def new_setup_token(db: Database) -> str:
     token = secrets.token_urlsafe(24)
     with immediate(db):
         db.conn.execute("DELETE FROM teacher_tokens WHERE kind = 'setup' AND used_at IS NULL")
-        db.conn.execute("INSERT INTO teacher_tokens (token_hash, kind, created_at) "
-                        "VALUES (?, 'setup', ?)", [_token_hash(token), clock.stamp()])
+        db.conn.execute(
+            "INSERT INTO teacher_tokens (token_hash, kind, created_at) VALUES (?, 'setup', ?)",
+            [_token_hash(token), clock.stamp()],
+        )
     return token
 
 
 def new_invitation(db: Database, teacher_id: int) -> str:
     token = secrets.token_urlsafe(24)
     expires = clock.stamp(clock.now() + datetime.timedelta(days=INVITE_DAYS))
-    db.execute("INSERT INTO teacher_tokens (token_hash, kind, created_by, created_at, "
-               "expires_at) VALUES (?, 'invite', ?, ?, ?)",
-               [_token_hash(token), teacher_id, clock.stamp(), expires])
+    db.execute(
+        "INSERT INTO teacher_tokens (token_hash, kind, created_by, created_at, "
+        "expires_at) VALUES (?, 'invite', ?, ?, ?)",
+        [_token_hash(token), teacher_id, clock.stamp(), expires],
+    )
     return token
 
 
 def usable_token(db: Database, token: str, kind: str) -> dict[str, Any] | None:
-    found = one(db, "SELECT * FROM teacher_tokens WHERE token_hash = ? AND kind = ? "
-                "AND used_at IS NULL", [_token_hash(token), kind])
+    found = one(
+        db,
+        "SELECT * FROM teacher_tokens WHERE token_hash = ? AND kind = ? AND used_at IS NULL",
+        [_token_hash(token), kind],
+    )
     if found is None:
         return None
     if kind == "setup" and count_teachers(db) > 0:
@@ -116,8 +128,7 @@ def usable_token(db: Database, token: str, kind: str) -> dict[str, Any] | None:
     return found
 
 
-def redeem_token(db: Database, token: str, kind: str, username: str,
-                 password: str) -> int | None:
+def redeem_token(db: Database, token: str, kind: str, username: str, password: str) -> int | None:
     """Create the teacher a link invites, once; None if the link or the name is taken.
 
     The first teacher adopts the classes made from the command line before them.
@@ -127,17 +138,24 @@ def redeem_token(db: Database, token: str, kind: str, username: str,
             return None
         cursor = db.conn.execute(
             "INSERT INTO teachers (username, password_hash, created_at) VALUES (?, ?, ?)",
-            [username, generate_password_hash(password), clock.stamp()])
+            [username, generate_password_hash(password), clock.stamp()],
+        )
         teacher_id = cursor.lastrowid
-        db.conn.execute("UPDATE teacher_tokens SET used_at = ? WHERE token_hash = ?",
-                        [clock.stamp(), _token_hash(token)])
+        db.conn.execute(
+            "UPDATE teacher_tokens SET used_at = ? WHERE token_hash = ?",
+            [clock.stamp(), _token_hash(token)],
+        )
         if kind == "setup":
-            db.conn.execute("UPDATE classes SET teacher_id = ? WHERE teacher_id IS NULL",
-                            [teacher_id])
+            db.conn.execute(
+                "UPDATE classes SET teacher_id = ? WHERE teacher_id IS NULL", [teacher_id]
+            )
     return teacher_id
 
 
 def invitations(db: Database, teacher_id: int) -> list[dict[str, Any]]:
-    return many(db, "SELECT created_at, expires_at, used_at FROM teacher_tokens "
-                "WHERE kind = 'invite' AND created_by = ? ORDER BY created_at DESC",
-                [teacher_id])
+    return many(
+        db,
+        "SELECT created_at, expires_at, used_at FROM teacher_tokens "
+        "WHERE kind = 'invite' AND created_by = ? ORDER BY created_at DESC",
+        [teacher_id],
+    )

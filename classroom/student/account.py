@@ -36,8 +36,9 @@ from classroom.student.common import (
 def home():
     student = current_student()
     if student is None:
-        return render_template("student/join.html", form=JoinForm(), resume_form=ResumeForm(),
-                               catalogue=catalogue())
+        return render_template(
+            "student/join.html", form=JoinForm(), resume_form=ResumeForm(), catalogue=catalogue()
+        )
     return _dashboard(student)
 
 
@@ -52,8 +53,9 @@ def _dashboard(student: dict[str, Any]):
         quizzes = [(quiz, access) for quiz, access in quizzes if access.assigned]
         if quizzes:
             lessons.append((lesson, quizzes))
-    return render_template("student/dashboard.html", lessons=lessons, best=best,
-                           leave_form=ActionForm())
+    return render_template(
+        "student/dashboard.html", lessons=lessons, best=best, leave_form=ActionForm()
+    )
 
 
 @bp.post("/join")
@@ -61,8 +63,9 @@ def join():
     form = JoinForm()
     resume_form = ResumeForm(formdata=None)
     if not form.validate():
-        return render_template("student/join.html", form=form, resume_form=resume_form,
-                               catalogue=catalogue()), 400
+        return render_template(
+            "student/join.html", form=form, resume_form=resume_form, catalogue=catalogue()
+        ), 400
     db = get_db()
     if code_guessing_blocked(db):
         return too_many_guesses(form, resume_form)
@@ -70,10 +73,10 @@ def join():
     if found is None:
         record_code_failure(db)
         form.code.errors.append("No open class has this code. Check it with your teacher.")
-        return render_template("student/join.html", form=form, resume_form=resume_form,
-                               catalogue=catalogue()), 400
-    student_id, resume_code = student_store.create_student(db, found["id"],
-                                                           form.name.data.strip())
+        return render_template(
+            "student/join.html", form=form, resume_form=resume_form, catalogue=catalogue()
+        ), 400
+    student_id, resume_code = student_store.create_student(db, found["id"], form.name.data.strip())
     session.clear()
     session["student_id"] = student_id
     session["new_resume_code"] = resume_code
@@ -100,11 +103,13 @@ def resume():
         found = student_store.student_by_resume_code(get_db(), form.resume_code.data)
         if found is None:
             record_code_failure(get_db())
-            form.resume_code.errors.append("This resume code does not match anyone in an "
-                                           "open class. Check each character.")
+            form.resume_code.errors.append(
+                "This resume code does not match anyone in an open class. Check each character."
+            )
     if found is None:
-        return render_template("student/join.html", form=join_form, resume_form=form,
-                               catalogue=catalogue()), 400
+        return render_template(
+            "student/join.html", form=join_form, resume_form=form, catalogue=catalogue()
+        ), 400
     session.clear()
     session["student_id"] = found["id"]
     flash(f"Welcome back, {found['display_name']}.", "success")
@@ -136,11 +141,10 @@ def lesson(slug: str):
         assigned = assignment_store.assignments_for_class(get_db(), student["class_id"])
         quizzes = [q for q in quizzes if q.slug in assigned]
     body = once_per_version("student/_lesson_body.html", found, lesson=found)
-    return render_template("student/lesson.html", lesson=found, quizzes=quizzes,
-                           linked=student is not None, body=body)
+    return render_template(
+        "student/lesson.html", lesson=found, quizzes=quizzes, linked=student is not None, body=body
+    )
 
 
 def _broken(kind: str, problems: list) -> Any:
     return render_template("broken.html", kind=kind, problems=problems), 503
-
-

@@ -79,9 +79,14 @@ def record_code_failure(db) -> None:
 
 
 def too_many_guesses(form: JoinForm, resume_form: ResumeForm):
-    message = ("Too many wrong codes from this network in the last minute. Wait a minute, "
-               "then check the code with your teacher and try again.")
-    return render_template("student/join.html", form=form, resume_form=resume_form,
-                           catalogue=catalogue(), blocked=message), 429
-
-
+    message = (
+        "Too many wrong codes from this network in the last minute. Wait a minute, "
+        "then check the code with your teacher and try again."
+    )
+    return render_template(
+        "student/join.html",
+        form=form,
+        resume_form=resume_form,
+        catalogue=catalogue(),
+        blocked=message,
+    ), 429

@@ -80,20 +80,31 @@ def _attempt_quiz(slug: str, attempt_id: int):
     return attempt, quiz_version, access
 
 
-def _render_quiz(attempt: dict, saved: dict, access: QuizAccess, status: int = 200,
-                 errors: list[str] = ()):
+def _render_quiz(
+    attempt: dict, saved: dict, access: QuizAccess, status: int = 200, errors: list[str] = ()
+):
     quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
     lesson = catalogue().lessons.get(quiz_version.lesson)
     reread = once_per_version("student/_reading.html", lesson, lesson=lesson) if lesson else ""
     checked = {}
     if access.feedback == "after_each":
         # Answers already checked show their feedback in place of their inputs.
-        checked = {o.question.id: o for o in grading.outcomes(quiz_version, saved, live=True)
-                   if o.answered}
-    return render_template("student/quiz.html", quiz=quiz_version, attempt=attempt,
-                           saved=saved, lesson=lesson, form=ActionForm(), errors=errors,
-                           access=access, checked=checked, reread=reread,
-                           confidence_levels=CONFIDENCE_LEVELS), status
+        checked = {
+            o.question.id: o for o in grading.outcomes(quiz_version, saved, live=True) if o.answered
+        }
+    return render_template(
+        "student/quiz.html",
+        quiz=quiz_version,
+        attempt=attempt,
+        saved=saved,
+        lesson=lesson,
+        form=ActionForm(),
+        errors=errors,
+        access=access,
+        checked=checked,
+        reread=reread,
+        confidence_levels=CONFIDENCE_LEVELS,
+    ), status
 
 
 @bp.post("/quizzes/<slug>/attempts/<int:attempt_id>")
@@ -118,18 +129,31 @@ def save_or_submit(slug: str, attempt_id: int):
     if errors:
         return _render_quiz(attempt, {**saved, **as_form_values(posted)}, access, 400, errors)
     if not csrf_ok(request.form.get("csrf_token")):
-        return _render_quiz(attempt, {**saved, **as_form_values(posted)}, access, 400, [
-            "Your page was open so long that its security token expired, so nothing was "
-            "saved yet. Your answers are still selected below: press “Save answers” or "
-            "“Submit answers” again."])
+        return _render_quiz(
+            attempt,
+            {**saved, **as_form_values(posted)},
+            access,
+            400,
+            [
+                "Your page was open so long that its security token expired, so nothing was "
+                "saved yet. Your answers are still selected below: press “Save answers” or "
+                "“Submit answers” again."
+            ],
+        )
     student_id = current_student()["id"]
     if action == "submit":
-        attempt_store.submit(db, attempt_id, student_id, posted,
-                             lambda answers: grading.grade_answers(quiz_version, answers))
+        attempt_store.submit(
+            db,
+            attempt_id,
+            student_id,
+            posted,
+            lambda answers: grading.grade_answers(quiz_version, answers),
+        )
         return redirect(url_for("student.results", slug=slug, attempt_id=attempt_id))
     if action.startswith("check:"):
-        attempt_store.save_answers(db, attempt_id, student_id,
-                                   {k: v for k, v in posted.items() if v[0] is not None})
+        attempt_store.save_answers(
+            db, attempt_id, student_id, {k: v for k, v in posted.items() if v[0] is not None}
+        )
         return redirect(url_for("student.quiz", slug=slug, _anchor=f"question-{action[6:]}"))
     attempt_store.save_answers(db, attempt_id, student_id, posted)
     kept = saved.keys() - posted.keys()  # answers the form did not carry stay as they were
@@ -160,8 +184,7 @@ def autosave(slug: str, attempt_id: int):
     if not attempt_store.save_answers(get_db(), attempt_id, current_student()["id"], posted):
         return jsonify(error="This attempt is already submitted."), 409
     # An incomplete answer (an order with positions missing) saves as no answer yet.
-    return jsonify(saved=True, question=question.id,
-                   answered=posted[question.id][0] is not None)
+    return jsonify(saved=True, question=question.id, answered=posted[question.id][0] is not None)
 
 
 @bp.get("/quizzes/<slug>/attempts/<int:attempt_id>/results")
@@ -174,12 +197,20 @@ def results(slug: str, attempt_id: int):
     outcomes = grading.outcomes(quiz_version, attempt_store.answers(db, attempt_id))
     latest = attempt_store.latest_attempt(db, attempt["student_id"], slug)
     left = access.attempts_left(latest["number"])
-    can_retake = (access.open and slug in catalogue().quizzes and latest["id"] == attempt["id"]
-                  and left != 0)
+    can_retake = (
+        access.open and slug in catalogue().quizzes and latest["id"] == attempt["id"] and left != 0
+    )
     return render_template(
-        "student/results.html", quiz=quiz_version, attempt=attempt, outcomes=outcomes,
-        lesson=catalogue().lessons.get(quiz_version.lesson), form=ActionForm(),
-        can_retake=can_retake, attempts_left=left, show_key=access.show_key, access=access,
+        "student/results.html",
+        quiz=quiz_version,
+        attempt=attempt,
+        outcomes=outcomes,
+        lesson=catalogue().lessons.get(quiz_version.lesson),
+        form=ActionForm(),
+        can_retake=can_retake,
+        attempts_left=left,
+        show_key=access.show_key,
+        access=access,
         history=attempt_store.attempts_for(db, attempt["student_id"], slug),
     )
 
@@ -198,8 +229,9 @@ def retake(slug: str):
     after = request.form.get("after", "")
     if not after.isdigit():
         return error_page(400, "The retake form is missing which attempt it follows.")
-    started = attempt_store.start_retake(get_db(), current_student()["id"], current,
-                                         int(after), access.attempts_allowed)
+    started = attempt_store.start_retake(
+        get_db(), current_student()["id"], current, int(after), access.attempts_allowed
+    )
     if started is None:
         flash("You have used every attempt this quiz allows.", "info")
     return redirect(url_for("student.quiz", slug=slug))

@@ -33,9 +33,12 @@ def inject_teacher() -> dict:
 @teacher_required
 def dashboard():
     db = get_db()
-    return render_template("teacher/dashboard.html",
-                           classes=class_store.classes_for_teacher(db, current_teacher()["id"]),
-                           form=ClassForm(), action_form=ActionForm())
+    return render_template(
+        "teacher/dashboard.html",
+        classes=class_store.classes_for_teacher(db, current_teacher()["id"]),
+        form=ClassForm(),
+        action_form=ActionForm(),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -89,9 +92,11 @@ def accept_invitation(token: str):
 def _redeem(token: str, kind: str):
     db = get_db()
     if teachers.usable_token(db, token, kind) is None:
-        message = ("This setup link was already used: the first teacher exists. Log in instead."
-                   if kind == "setup" else "This invitation link was used or has expired. "
-                   "Ask your colleague for a new one.")
+        message = (
+            "This setup link was already used: the first teacher exists. Log in instead."
+            if kind == "setup"
+            else "This invitation link was used or has expired. Ask your colleague for a new one."
+        )
         return render_template("teacher/link_invalid.html", message=message), 404
     form = AccountForm()
     if request.method == "POST" and form.validate():
@@ -117,6 +122,10 @@ def invitations():
             abort(400)
         token = teachers.new_invitation(db, current_teacher()["id"])
         link = url_for("teacher.accept_invitation", token=token, _external=True)
-    return render_template("teacher/invitations.html", form=form, link=link,
-                           sent=teachers.invitations(db, current_teacher()["id"]),
-                           days=teachers.INVITE_DAYS)
+    return render_template(
+        "teacher/invitations.html",
+        form=form,
+        link=link,
+        sent=teachers.invitations(db, current_teacher()["id"]),
+        days=teachers.INVITE_DAYS,
+    )

@@ -25,9 +25,12 @@ def create_class():
     form = ClassForm()
     db = get_db()
     if not form.validate():
-        return render_template("teacher/dashboard.html", form=form, action_form=ActionForm(),
-                               classes=class_store.classes_for_teacher(
-                                   db, current_teacher()["id"])), 400
+        return render_template(
+            "teacher/dashboard.html",
+            form=form,
+            action_form=ActionForm(),
+            classes=class_store.classes_for_teacher(db, current_teacher()["id"]),
+        ), 400
     created = class_store.create_class(db, form.name.data.strip(), current_teacher()["id"])
     flash(f"Class “{created['name']}” created. Choose its quizzes below.", "success")
     return redirect(url_for("teacher.assignments", class_id=created["id"]))
@@ -41,9 +44,12 @@ def class_page(class_id: int):
     cat = catalogue()
     assigned = assignment_store.assignments_for_class(db, class_id)
     return render_template(
-        "teacher/class.html", klass=klass, roster=class_store.roster(db, class_id),
+        "teacher/class.html",
+        klass=klass,
+        roster=class_store.roster(db, class_id),
         assigned=[(cat.quizzes.get(slug), row) for slug, row in assigned.items()],
-        rename_form=ClassForm(formdata=None, name=klass["name"]), action_form=ActionForm(),
+        rename_form=ClassForm(formdata=None, name=klass["name"]),
+        action_form=ActionForm(),
     )
 
 
@@ -68,8 +74,12 @@ def archive_class(class_id: int):
         abort(400)
     archive = klass["archived_at"] is None
     class_store.set_archived(get_db(), class_id, archive)
-    flash("Class archived: students can no longer join or take its quizzes; its results stay."
-          if archive else "Class reopened.", "success")
+    flash(
+        "Class archived: students can no longer join or take its quizzes; its results stay."
+        if archive
+        else "Class reopened.",
+        "success",
+    )
     return redirect(url_for("teacher.class_page", class_id=class_id))
 
 
@@ -80,8 +90,11 @@ def rotate_code(class_id: int):
     if not ActionForm().validate():
         abort(400)
     class_store.rotate_join_code(get_db(), class_id)
-    flash("New join code made; the old one no longer works. Students already in the class "
-          "are not affected.", "success")
+    flash(
+        "New join code made; the old one no longer works. Students already in the class "
+        "are not affected.",
+        "success",
+    )
     return redirect(url_for("teacher.class_page", class_id=class_id))
 
 
@@ -89,8 +102,9 @@ def rotate_code(class_id: int):
 @teacher_required
 def projector(class_id: int):
     klass = owned_class(class_id)
-    return render_template("teacher/projector.html", klass=klass,
-                           join_url=url_for("student.home", _external=True))
+    return render_template(
+        "teacher/projector.html", klass=klass, join_url=url_for("student.home", _external=True)
+    )
 
 
 @bp.route("/classes/<int:class_id>/assignments", methods=["GET", "POST"])
@@ -100,8 +114,10 @@ def assignments(class_id: int):
     db = get_db()
     quizzes = sorted(catalogue().quizzes.values(), key=lambda q: (q.lesson, q.slug))
     current = assignment_store.assignments_for_class(db, class_id)
-    forms = {q.slug: AssignmentForm(prefix=q.slug, formdata=None, data=_form_data(
-        current.get(q.slug))) for q in quizzes}
+    forms = {
+        q.slug: AssignmentForm(prefix=q.slug, formdata=None, data=_form_data(current.get(q.slug)))
+        for q in quizzes
+    }
     status = 200
     if request.method == "POST":
         slug = request.form.get("quiz", "")
@@ -111,11 +127,18 @@ def assignments(class_id: int):
         if form.validate():
             _save_assignment(db, class_id, slug, form)
             flash("Saved.", "success")
-            return redirect(url_for("teacher.assignments", class_id=class_id,
-                                    _anchor=f"quiz-{slug}"))
+            return redirect(
+                url_for("teacher.assignments", class_id=class_id, _anchor=f"quiz-{slug}")
+            )
         status = 400
-    return render_template("teacher/assignments.html", klass=klass, quizzes=quizzes,
-                           forms=forms, current=current, lessons=catalogue().lessons), status
+    return render_template(
+        "teacher/assignments.html",
+        klass=klass,
+        quizzes=quizzes,
+        forms=forms,
+        current=current,
+        lessons=catalogue().lessons,
+    ), status
 
 
 def _form_data(row: dict | None) -> dict:
@@ -126,9 +149,14 @@ def _form_data(row: dict | None) -> dict:
         parsed = clock.parse(value)
         return parsed.replace(tzinfo=None) if parsed else None
 
-    return {"assigned": True, "opens_at": local(row["opens_at"]),
-            "closes_at": local(row["closes_at"]), "attempts": row["attempts_allowed"],
-            "feedback": row["feedback"] or "", "role": row["role"] or ""}
+    return {
+        "assigned": True,
+        "opens_at": local(row["opens_at"]),
+        "closes_at": local(row["closes_at"]),
+        "attempts": row["attempts_allowed"],
+        "feedback": row["feedback"] or "",
+        "role": row["role"] or "",
+    }
 
 
 def _save_assignment(db, class_id: int, slug: str, form: AssignmentForm) -> None:
@@ -141,9 +169,14 @@ def _save_assignment(db, class_id: int, slug: str, form: AssignmentForm) -> None
 
     lesson = catalogue().quizzes[slug].lesson
     assignment_store.assign(
-        db, class_id, slug, opens_at=stamp(form.opens_at.data),
-        closes_at=stamp(form.closes_at.data), attempts_allowed=form.attempts.data,
-        feedback=form.feedback.data or None, role=form.role.data or None,
+        db,
+        class_id,
+        slug,
+        opens_at=stamp(form.opens_at.data),
+        closes_at=stamp(form.closes_at.data),
+        attempts_allowed=form.attempts.data,
+        feedback=form.feedback.data or None,
+        role=form.role.data or None,
         lesson_quizzes=[q.slug for q in catalogue().quizzes_for(lesson)],
     )
 
@@ -160,8 +193,9 @@ def remove_student(class_id: int, student_id: int):
         flash(f"{student['display_name']} and all of their answers were removed.", "success")
         return redirect(url_for("teacher.class_page", class_id=class_id))
     counts = privacy.student_row_counts(get_db(), student_id)
-    return render_template("teacher/remove_student.html", klass=klass, student=student,
-                           form=form, counts=counts)
+    return render_template(
+        "teacher/remove_student.html", klass=klass, student=student, form=form, counts=counts
+    )
 
 
 @bp.get("/classes/<int:class_id>/students/<int:student_id>/export.json")
@@ -170,5 +204,8 @@ def export_student(class_id: int, student_id: int):
     klass, student = owned_student(class_id, student_id)
     data = privacy.export_student(get_db(), student_id)
     name = f"student-{student_id}-{clock.now().date().isoformat()}.json"
-    return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -35,15 +35,23 @@ def grade_one(class_id: int, attempt_id: int, question_id: str):
     return _grading_page(klass, found, grading_store.count_waiting(get_db(), class_id))
 
 
-def _grading_page(klass: dict, response: dict, left: int, status: int = 200,
-                  error: str | None = None):
+def _grading_page(
+    klass: dict, response: dict, left: int, status: int = 200, error: str | None = None
+):
     quiz = quiz_at_version(get_db(), response["quiz_slug"], response["quiz_version"])
     question = quiz.question(response["question_id"]) if quiz else None
     if question is None or not hasattr(question, "rubric"):
         abort(404)
-    return render_template("teacher/grading.html", klass=klass, response=response, quiz=quiz,
-                           question=question, left=left, form=ActionForm(),
-                           error=error), status
+    return render_template(
+        "teacher/grading.html",
+        klass=klass,
+        response=response,
+        quiz=quiz,
+        question=question,
+        left=left,
+        form=ActionForm(),
+        error=error,
+    ), status
 
 
 @bp.post("/classes/<int:class_id>/grading/<int:attempt_id>/<question_id>")
@@ -62,14 +70,22 @@ def save_grade(class_id: int, attempt_id: int, question_id: str):
     levels = {str(level_.level) for level_ in question.rubric}
     comment = request.form.get("comment", "").strip()
     if level not in levels or len(comment) > 2000:
-        error = ("Choose one of the rubric levels." if level not in levels
-                 else "Keep the comment under 2,000 characters.")
-        return _grading_page(klass, found, grading_store.count_waiting(db, class_id), 400,
-                             error)
+        error = (
+            "Choose one of the rubric levels."
+            if level not in levels
+            else "Keep the comment under 2,000 characters."
+        )
+        return _grading_page(klass, found, grading_store.count_waiting(db, class_id), 400, error)
     from classroom.questions.text import rubric_score
 
-    grading_store.record_grade(db, attempt_id, question_id, int(level),
-                               rubric_score(question, int(level)), comment,
-                               current_teacher()["id"])
+    grading_store.record_grade(
+        db,
+        attempt_id,
+        question_id,
+        int(level),
+        rubric_score(question, int(level)),
+        comment,
+        current_teacher()["id"],
+    )
     flash(f"Graded {found['display_name']}’s answer.", "success")
     return redirect(url_for("teacher.grading", class_id=class_id))

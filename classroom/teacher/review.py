@@ -23,8 +23,9 @@ def _class_quizzes(class_id: int) -> list:
     cat = catalogue()
     slugs = set(assignment_store.assignments_for_class(db, class_id))
     slugs |= {a["quiz_slug"] for a in report_store.submitted_attempts(db, class_id)}
-    return sorted((cat.quizzes[s] for s in slugs if s in cat.quizzes),
-                  key=lambda q: (q.lesson, q.slug))
+    return sorted(
+        (cat.quizzes[s] for s in slugs if s in cat.quizzes), key=lambda q: (q.lesson, q.slug)
+    )
 
 
 @bp.get("/classes/<int:class_id>/gradebook")
@@ -36,15 +37,24 @@ def gradebook(class_id: int):
 
     def render() -> str:
         students = report_store.students_of(db, class_id)
-        book = reports.gradebook(students, quizzes,
-                                 report_store.submitted_attempts(db, class_id))
-        return render_template("teacher/_gradebook_body.html", klass=klass, quizzes=quizzes,
-                               students=students, book=book)
+        book = reports.gradebook(students, quizzes, report_store.submitted_attempts(db, class_id))
+        return render_template(
+            "teacher/_gradebook_body.html",
+            klass=klass,
+            quizzes=quizzes,
+            students=students,
+            book=book,
+        )
 
-    key = ("gradebook", class_id, _fingerprint(class_id),
-           tuple((q.slug, q.version) for q in quizzes))
-    return render_template("teacher/gradebook.html", klass=klass,
-                           body=report_cache.cached(key, render))
+    key = (
+        "gradebook",
+        class_id,
+        _fingerprint(class_id),
+        tuple((q.slug, q.version) for q in quizzes),
+    )
+    return render_template(
+        "teacher/gradebook.html", klass=klass, body=report_cache.cached(key, render)
+    )
 
 
 def _fingerprint(class_id: int) -> tuple:
@@ -65,10 +75,16 @@ def attempt(class_id: int, attempt_id: int):
         abort(404)
     responses = attempt_store.answers(db, attempt_id)
     live = found["submitted_at"] is None
-    return render_template("teacher/attempt.html", klass=klass, attempt=found, quiz=quiz,
-                           outcomes=grading.outcomes(quiz, responses, live=live),
-                           responses=responses, lesson=catalogue().lessons.get(quiz.lesson),
-                           whose="Student’s")
+    return render_template(
+        "teacher/attempt.html",
+        klass=klass,
+        attempt=found,
+        quiz=quiz,
+        outcomes=grading.outcomes(quiz, responses, live=live),
+        responses=responses,
+        lesson=catalogue().lessons.get(quiz.lesson),
+        whose="Student’s",
+    )
 
 
 @bp.get("/classes/<int:class_id>/quizzes/<slug>/report")
@@ -83,15 +99,19 @@ def quiz_report(class_id: int, slug: str):
     def render() -> str:
         rows = report_store.first_attempt_responses(get_db(), class_id, slug)
         return render_template(
-            "teacher/_quiz_report_body.html", klass=klass, quiz=quiz, lesson=lesson,
+            "teacher/_quiz_report_body.html",
+            klass=klass,
+            quiz=quiz,
+            lesson=lesson,
             report=reports.quiz_report(quiz, rows),
             confusions=reports.technique_confusions(quiz, rows),
             misleading=reports.misleading_sentences(quiz, lesson, rows),
         )
 
     key = ("quiz", class_id, slug, quiz.version, id(lesson), _fingerprint(class_id))
-    return render_template("teacher/quiz_report.html", klass=klass, quiz=quiz,
-                           body=report_cache.cached(key, render))
+    return render_template(
+        "teacher/quiz_report.html", klass=klass, quiz=quiz, body=report_cache.cached(key, render)
+    )
 
 
 @bp.get("/classes/<int:class_id>/mastery")
@@ -103,15 +123,19 @@ def mastery(class_id: int):
     def render() -> str:
         students = report_store.students_of(db, class_id)
         matrix = reports.mastery_matrix(
-            students, report_store.latest_responses(db, class_id),
-            lambda slug, version: quiz_at_version(db, slug, version))
-        return render_template("teacher/_mastery_body.html", klass=klass, students=students,
-                               matrix=matrix)
+            students,
+            report_store.latest_responses(db, class_id),
+            lambda slug, version: quiz_at_version(db, slug, version),
+        )
+        return render_template(
+            "teacher/_mastery_body.html", klass=klass, students=students, matrix=matrix
+        )
 
     # Mastery reads each attempt against its own stored quiz version, which never changes.
     key = ("mastery", class_id, _fingerprint(class_id))
-    return render_template("teacher/mastery.html", klass=klass,
-                           body=report_cache.cached(key, render))
+    return render_template(
+        "teacher/mastery.html", klass=klass, body=report_cache.cached(key, render)
+    )
 
 
 @bp.get("/classes/<int:class_id>/gain")
@@ -126,18 +150,24 @@ def gain(class_id: int):
             roles.setdefault(cat.quizzes[slug].lesson, {})[row["role"]] = slug
     students = report_store.students_of(db, class_id)
     attempts = report_store.submitted_attempts(db, class_id)
-    gains = [reports.learning_gain(students, attempts, cat.quizzes[r["pre"]],
-                                   cat.quizzes[r["post"]])
-             for r in roles.values() if "pre" in r and "post" in r]
+    gains = [
+        reports.learning_gain(students, attempts, cat.quizzes[r["pre"]], cat.quizzes[r["post"]])
+        for r in roles.values()
+        if "pre" in r and "post" in r
+    ]
     incomplete = [(lesson, r) for lesson, r in roles.items() if len(r) < 2]
-    return render_template("teacher/gain.html", klass=klass, gains=gains,
-                           incomplete=incomplete, lessons=cat.lessons)
+    return render_template(
+        "teacher/gain.html", klass=klass, gains=gains, incomplete=incomplete, lessons=cat.lessons
+    )
 
 
 def _csv(klass: dict, what: str, header: list[str], rows: list) -> Response:
     name = exports.filename(klass["name"], what, clock.now().date().isoformat())
-    return Response(exports.to_csv(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        exports.to_csv(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.get("/classes/<int:class_id>/responses.csv")
@@ -145,12 +175,40 @@ def _csv(klass: dict, what: str, header: list[str], rows: list) -> Response:
 def responses_csv(class_id: int):
     klass = owned_class(class_id)
     rows = report_store.all_responses(get_db(), class_id)
-    header = ["student", "student_id", "quiz", "attempt", "quiz_version", "question",
-              "answer", "score", "confidence", "answered_at", "submitted_at"]
-    return _csv(klass, "responses", header, [
-        [r["display_name"], r["student_id"], r["quiz_slug"], r["attempt"], r["quiz_version"],
-         r["question_id"], exports.answer_text(json.loads(r["answer"])), r["score"],
-         r["confidence"], r["saved_at"], r["submitted_at"]] for r in rows])
+    header = [
+        "student",
+        "student_id",
+        "quiz",
+        "attempt",
+        "quiz_version",
+        "question",
+        "answer",
+        "score",
+        "confidence",
+        "answered_at",
+        "submitted_at",
+    ]
+    return _csv(
+        klass,
+        "responses",
+        header,
+        [
+            [
+                r["display_name"],
+                r["student_id"],
+                r["quiz_slug"],
+                r["attempt"],
+                r["quiz_version"],
+                r["question_id"],
+                exports.answer_text(json.loads(r["answer"])),
+                r["score"],
+                r["confidence"],
+                r["saved_at"],
+                r["submitted_at"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 @bp.get("/classes/<int:class_id>/gradebook.csv")
@@ -161,12 +219,17 @@ def gradebook_csv(class_id: int):
     quizzes = _class_quizzes(class_id)
     students = report_store.students_of(db, class_id)
     book = reports.gradebook(students, quizzes, report_store.submitted_attempts(db, class_id))
-    header = ["student", "student_id"] + [f"{q.slug} ({q.keep})" for q in quizzes] + \
-        [f"{q.slug} max" for q in quizzes]
+    header = (
+        ["student", "student_id"]
+        + [f"{q.slug} ({q.keep})" for q in quizzes]
+        + [f"{q.slug} max" for q in quizzes]
+    )
     rows = []
     for student in students:
         kept = [book[student["id"]][q.slug] for q in quizzes]
-        rows.append([student["display_name"], student["id"]]
-                    + [k["score"] if k else None for k in kept]
-                    + [q.max_score for q in quizzes])
+        rows.append(
+            [student["display_name"], student["id"]]
+            + [k["score"] if k else None for k in kept]
+            + [q.max_score for q in quizzes]
+        )
     return _csv(klass, "gradebook", header, rows)

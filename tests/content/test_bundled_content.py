@@ -26,8 +26,7 @@ def catalogue():
 
 def _items(question) -> list:
     """Whatever a question offers to pick, match or order (its choices, pairs or items)."""
-    return [item for name in ("choices", "pairs", "items")
-            for item in getattr(question, name, ())]
+    return [item for name in ("choices", "pairs", "items") for item in getattr(question, name, ())]
 
 
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.name)
@@ -90,8 +89,9 @@ def test_every_bundled_quiz_belongs_to_a_bundled_lesson():
 def test_a_student_can_open_every_bundled_lesson_and_quiz(real_app):
     with real_app.app_context():
         loaded = app_catalogue()
-        code = classes.create_class(get_db(), "Class 7B",
-                                    quiz_slugs=list(loaded.quizzes))["join_code"]
+        code = classes.create_class(get_db(), "Class 7B", quiz_slugs=list(loaded.quizzes))[
+            "join_code"
+        ]
     client = real_app.test_client()
     assert client.post("/join", data={"code": code, "name": "Ada"}).status_code == 302
     for slug in loaded.lessons:

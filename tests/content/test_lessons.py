@@ -89,7 +89,8 @@ def test_the_glossary_is_optional(author):
 def test_a_lesson_without_front_matter_is_named_at_line_one(author):
     text = LESSON.split("+++\n", 2)[2]
     assert [str(p) for p in author(text).problems] == [
-        "lessons/bridge.md:1: a lesson starts with front matter between +++ lines"]
+        "lessons/bridge.md:1: a lesson starts with front matter between +++ lines"
+    ]
 
 
 def test_front_matter_that_is_never_closed_is_one_problem_not_one_per_line(author):
@@ -103,7 +104,8 @@ def test_front_matter_that_is_never_closed_is_one_problem_not_one_per_line(autho
 def test_a_missing_section_is_named(author):
     text = edit(LESSON, ("## Teaching notes\n\nAsk **who** is speaking.\n\n", ""))
     assert [str(p) for p in author(text).problems] == [
-        'lessons/bridge.md:11: missing section "## Teaching notes"']
+        'lessons/bridge.md:11: missing section "## Teaching notes"'
+    ]
 
 
 def test_an_unknown_section_is_named_at_its_heading(author):
@@ -119,22 +121,33 @@ def test_a_glossary_term_without_a_definition_is_named_at_its_line(author):
     text = edit(LESSON, (": A sentence that hides who did something.\n", ""))
     assert [str(p) for p in author(text).problems] == [
         'lessons/bridge.md:25: glossary term "Agentless passive" has no ": definition" line '
-        "after it"]
+        "after it"
+    ]
 
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        pytest.param([('title = "A bridge, a minister and a leaked report"', 'title = ""')],
-                     "lessons/bridge.md:3: title must be a non-empty string in the front matter",
-                     id="empty-title"),
-        pytest.param([("date = 2021-03-01", 'date = "1 March 2021"')],
-                     "lessons/bridge.md:8: date must be a TOML date such as 2020-07-20",
-                     id="date-as-text"),
-        pytest.param([("format = 1", "format = 2")],
-                     "lessons/bridge.md:2: format must be 1", id="unknown-format"),
-        pytest.param([('source = "The Sample Times"', 'source = "The Sample Times')],
-                     "lessons/bridge.md:6: front matter is not valid TOML: ", id="bad-toml"),
+        pytest.param(
+            [('title = "A bridge, a minister and a leaked report"', 'title = ""')],
+            "lessons/bridge.md:3: title must be a non-empty string in the front matter",
+            id="empty-title",
+        ),
+        pytest.param(
+            [("date = 2021-03-01", 'date = "1 March 2021"')],
+            "lessons/bridge.md:8: date must be a TOML date such as 2020-07-20",
+            id="date-as-text",
+        ),
+        pytest.param(
+            [("format = 1", "format = 2")],
+            "lessons/bridge.md:2: format must be 1",
+            id="unknown-format",
+        ),
+        pytest.param(
+            [('source = "The Sample Times"', 'source = "The Sample Times')],
+            "lessons/bridge.md:6: front matter is not valid TOML: ",
+            id="bad-toml",
+        ),
     ],
 )
 def test_a_mistake_in_the_front_matter_is_named_at_its_line(author, changes, expected):
@@ -148,4 +161,5 @@ def test_a_broken_lesson_leaves_the_others_loaded(author):
     catalogue = author(LESSON.split("+++\n", 2)[2], name="broken")
     assert list(catalogue.lessons) == ["bridge"]
     assert [str(p) for p in catalogue.problems_for("lesson", "broken")] == [
-        "lessons/broken.md:1: a lesson starts with front matter between +++ lines"]
+        "lessons/broken.md:1: a lesson starts with front matter between +++ lines"
+    ]

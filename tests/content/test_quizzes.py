@@ -118,7 +118,12 @@ def test_a_well_formed_quiz_loads_with_its_questions_and_settings(author):
     catalogue = load_catalogue(Path("lessons"), Path("quizzes"))
     quiz = catalogue.quizzes["bridge"]
     assert (quiz.slug, quiz.lesson, quiz.skill, quiz.attempts, quiz.feedback) == (
-        "bridge", "bridge", "sourcing", 2, "after_submit")
+        "bridge",
+        "bridge",
+        "sourcing",
+        2,
+        "after_submit",
+    )
     assert [q.id for q in quiz.questions] == ["who-says", "evidence"]
     assert quiz.max_score == 3.0
     # The quote names the sentence the question is about.
@@ -146,32 +151,42 @@ def test_a_quiz_keeps_its_version_until_its_file_changes(author):
         ),
         pytest.param(
             [('correct = true\nfeedback = "Right', 'correct = false\nfeedback = "Right')],
-            ['quizzes/bridge.toml:12: question "who-says": a single-choice question needs '
-             "exactly one correct choice, has 0"],
+            [
+                'quizzes/bridge.toml:12: question "who-says": a single-choice question needs '
+                "exactly one correct choice, has 0"
+            ],
             id="single-without-a-correct-choice",
         ),
         pytest.param(
             [('correct = false\nfeedback = "No', 'correct = true\nfeedback = "No')],
-            ['quizzes/bridge.toml:12: question "who-says": a single-choice question needs '
-             "exactly one correct choice, has 2"],
+            [
+                'quizzes/bridge.toml:12: question "who-says": a single-choice question needs '
+                "exactly one correct choice, has 2"
+            ],
             id="single-with-two-correct-choices",
         ),
         pytest.param(
             [('correct = true\nfeedback = "Yes', 'correct = false\nfeedback = "Yes')],
-            ['quizzes/bridge.toml:32: question "evidence": a multiple-select question needs '
-             "at least one correct choice"],
+            [
+                'quizzes/bridge.toml:32: question "evidence": a multiple-select question needs '
+                "at least one correct choice"
+            ],
             id="multiple-without-a-correct-choice",
         ),
         pytest.param(
             [('feedback = "Yes, if it is authentic."\n', "")],
-            ['quizzes/bridge.toml:40: question "evidence": choice "report": feedback must be '
-             "a non-empty string"],
+            [
+                'quizzes/bridge.toml:40: question "evidence": choice "report": feedback must be '
+                "a non-empty string"
+            ],
             id="choice-without-feedback",
         ),
         pytest.param(
             [('explanation = "Nobody is named."', 'explanation = "Nobody is named."\nhint = "x"')],
-            ['quizzes/bridge.toml:18: question "who-says": unknown key "hint" for a single '
-             "question"],
+            [
+                'quizzes/bridge.toml:18: question "who-says": unknown key "hint" for a single '
+                "question"
+            ],
             id="unknown-question-key",
         ),
         pytest.param(
@@ -181,14 +196,18 @@ def test_a_quiz_keeps_its_version_until_its_file_changes(author):
         ),
         pytest.param(
             [('sentences = ["It is believed"]', 'sentences = ["The mayor resigned"]')],
-            ['quizzes/bridge.toml:18: question "who-says": quote "The mayor resigned" matches '
-             'no sentence of lesson "bridge"'],
+            [
+                'quizzes/bridge.toml:18: question "who-says": quote "The mayor resigned" matches '
+                'no sentence of lesson "bridge"'
+            ],
             id="quote-matching-no-sentence",
         ),
         pytest.param(
             [('sentences = ["It is believed"]', 'sentences = ["cracks"]')],
-            ['quizzes/bridge.toml:18: question "who-says": quote "cracks" matches 2 sentences '
-             "(p1s2, p2s2); quote more of the one you mean"],
+            [
+                'quizzes/bridge.toml:18: question "who-says": quote "cracks" matches 2 sentences '
+                "(p1s2, p2s2); quote more of the one you mean"
+            ],
             id="quote-matching-two-sentences",
         ),
         pytest.param(
@@ -198,9 +217,11 @@ def test_a_quiz_keeps_its_version_until_its_file_changes(author):
         ),
         pytest.param(
             [('lesson = "bridge"', 'lesson = "tunnel"')],
-            ['quizzes/bridge.toml:4: lesson "tunnel" is not a lesson in lessons/',
-             'quizzes/bridge.toml:18: question "who-says": cannot resolve "It is believed": '
-             "the quiz's lesson did not load"],
+            [
+                'quizzes/bridge.toml:4: lesson "tunnel" is not a lesson in lessons/',
+                'quizzes/bridge.toml:18: question "who-says": cannot resolve "It is believed": '
+                "the quiz's lesson did not load",
+            ],
             id="unknown-lesson",
         ),
         pytest.param(
@@ -215,14 +236,18 @@ def test_a_quiz_keeps_its_version_until_its_file_changes(author):
         ),
         pytest.param(
             [('feedback = "after_submit"', 'feedback = ["after_submit"]')],
-            ["quizzes/bridge.toml:10: settings.feedback must be one of: after_each, "
-             "after_submit, after_close"],
+            [
+                "quizzes/bridge.toml:10: settings.feedback must be one of: after_each, "
+                "after_submit, after_close"
+            ],
             id="feedback-mode-given-as-a-list",
         ),
         pytest.param(
             [('id = "report"', 'id = "Report!"')],
-            ['quizzes/bridge.toml:40: question "evidence": choice 1: id must be lower-case '
-             "letters, digits and -"],
+            [
+                'quizzes/bridge.toml:40: question "evidence": choice 1: id must be lower-case '
+                "letters, digits and -"
+            ],
             id="choice-id-with-capitals",
         ),
     ],
@@ -235,31 +260,40 @@ def test_an_unknown_question_type_lists_the_types_there_are(author):
     types = ", ".join(registered_types())
     assert author(edit(QUIZ, ('type = "multiple"', 'type = "essay"'))) == [
         f'quizzes/bridge.toml:34: question "evidence": unknown type "essay"; '
-        f"expected one of: {types}"]
+        f"expected one of: {types}"
+    ]
     assert author(edit(QUIZ, ('type = "multiple"', 'type = ["multiple"]'))) == [
-        f"quizzes/bridge.toml:34: question \"evidence\": unknown type \"['multiple']\"; "
-        f"expected one of: {types}"]
+        f'quizzes/bridge.toml:34: question "evidence": unknown type "[\'multiple\']"; '
+        f"expected one of: {types}"
+    ]
 
 
 def test_a_toml_syntax_error_gives_the_line_the_parser_found(author):
-    unterminated = author(edit(QUIZ, ('title = "Who says the bridge is safe?"',
-                                      'title = "Who says the bridge is safe?')))
+    unterminated = author(
+        edit(
+            QUIZ,
+            ('title = "Who says the bridge is safe?"', 'title = "Who says the bridge is safe?'),
+        )
+    )
     assert len(unterminated) == 1
     assert unterminated[0].startswith("quizzes/bridge.toml:3: not valid TOML: ")
 
-    bad_value = author(edit(QUIZ, ('correct = false\nfeedback = "No',
-                                   'correct = maybe\nfeedback = "No')))
+    bad_value = author(
+        edit(QUIZ, ('correct = false\nfeedback = "No', 'correct = maybe\nfeedback = "No'))
+    )
     assert len(bad_value) == 1
     assert bad_value[0].startswith("quizzes/bridge.toml:23: not valid TOML: ")
 
 
 def test_every_mistake_in_a_file_is_reported_at_once(author):
-    problems = author(edit(
-        QUIZ,
-        ('slug = "bridge"', 'slug = "bridges"'),
-        ('feedback = "Yes, if it is authentic."\n', ""),
-        ('id = "evidence"', 'id = "who-says"'),
-    ))
+    problems = author(
+        edit(
+            QUIZ,
+            ('slug = "bridge"', 'slug = "bridges"'),
+            ('feedback = "Yes, if it is authentic."\n', ""),
+            ('id = "evidence"', 'id = "who-says"'),
+        )
+    )
     assert problems == [
         'quizzes/bridge.toml:2: slug must be "bridge", the file name without .toml',
         'quizzes/bridge.toml:33: question "who-says": duplicate question id "who-says"',
@@ -269,8 +303,10 @@ def test_every_mistake_in_a_file_is_reported_at_once(author):
 
 
 def test_questions_that_are_not_tables_are_a_problem_not_a_crash(author):
-    text = ('format = 1\nslug = "bridge"\ntitle = "T"\nlesson = "bridge"\nskill = "sourcing"\n'
-            "questions = [1, 2]\n")
+    text = (
+        'format = 1\nslug = "bridge"\ntitle = "T"\nlesson = "bridge"\nskill = "sourcing"\n'
+        "questions = [1, 2]\n"
+    )
     assert author(text) == [
         "quizzes/bridge.toml:1: question #1 must be a [[questions]] table",
         "quizzes/bridge.toml:1: question #2 must be a [[questions]] table",
@@ -279,19 +315,21 @@ def test_questions_that_are_not_tables_are_a_problem_not_a_crash(author):
 
 def test_a_quiz_without_questions_is_a_problem(author):
     text = 'format = 1\nslug = "bridge"\ntitle = "T"\nlesson = "bridge"\nskill = "sourcing"\n'
-    assert author(text) == ["quizzes/bridge.toml:1: a quiz needs at least one [[questions]] "
-                            "table"]
+    assert author(text) == ["quizzes/bridge.toml:1: a quiz needs at least one [[questions]] table"]
 
 
 def test_one_broken_quiz_leaves_the_others_loaded(author, tmp_path: Path):
     author(QUIZ)
-    problems = author(edit(QUIZ, ('slug = "bridge"', 'slug = "broken"'),
-                           ('id = "evidence"', 'id = "who-says"')), name="broken")
+    problems = author(
+        edit(QUIZ, ('slug = "bridge"', 'slug = "broken"'), ('id = "evidence"', 'id = "who-says"')),
+        name="broken",
+    )
     catalogue = load_catalogue(Path("lessons"), Path("quizzes"))
     assert list(catalogue.quizzes) == ["bridge"]
     assert catalogue.problems_for("quiz", "broken") == catalogue.problems
-    assert problems == ['quizzes/broken.toml:33: question "who-says": duplicate question id '
-                        '"who-says"']
+    assert problems == [
+        'quizzes/broken.toml:33: question "who-says": duplicate question id "who-says"'
+    ]
 
 
 def test_the_library_serves_a_fixed_quiz_once_its_file_changes(author, tmp_path: Path):

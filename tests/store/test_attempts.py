@@ -39,8 +39,9 @@ def _new_student(db, name: str = "Ada") -> int:
 
 
 def _rows(db, attempt_id: int) -> list[dict]:
-    cursor = db.conn.execute("SELECT question_id, answer FROM responses WHERE attempt_id = ?",
-                             [attempt_id])
+    cursor = db.conn.execute(
+        "SELECT question_id, answer FROM responses WHERE attempt_id = ?", [attempt_id]
+    )
     return [{"question_id": q, "answer": a} for q, a in cursor.fetchall()]
 
 
@@ -58,10 +59,10 @@ def test_a_second_autosave_replaces_the_first_answer_in_one_row(db, quiz):
     student_id = _new_student(db)
     attempt = attempt_store.open_or_start(db, student_id, quiz)
 
-    assert attempt_store.save_answers(db, attempt["id"], student_id, {"who-says": ("minister",
-                                                                                  None)})
-    assert attempt_store.save_answers(db, attempt["id"], student_id, {"who-says": ("nobody",
-                                                                                  None)})
+    assert attempt_store.save_answers(
+        db, attempt["id"], student_id, {"who-says": ("minister", None)}
+    )
+    assert attempt_store.save_answers(db, attempt["id"], student_id, {"who-says": ("nobody", None)})
 
     assert _rows(db, attempt["id"]) == [{"question_id": "who-says", "answer": '"nobody"'}]
     assert attempt_store.answers(db, attempt["id"])["who-says"]["answer"] == "nobody"
@@ -88,12 +89,16 @@ def test_opening_the_quiz_again_resumes_the_same_attempt(db, quiz):
 def test_a_submitted_attempt_cannot_be_changed_by_a_late_save(db, quiz):
     student_id = _new_student(db)
     attempt = attempt_store.open_or_start(db, student_id, quiz)
-    attempt_store.submit(db, attempt["id"], student_id, {"who-says": ("nobody", None)},
-                         _grader(quiz))
+    attempt_store.submit(
+        db, attempt["id"], student_id, {"who-says": ("nobody", None)}, _grader(quiz)
+    )
 
-    saved = attempt_store.save_answers(db, attempt["id"], student_id,
-                                       {"who-says": ("minister", None),
-                                        "strong-evidence": (["report"], None)})
+    saved = attempt_store.save_answers(
+        db,
+        attempt["id"],
+        student_id,
+        {"who-says": ("minister", None), "strong-evidence": (["report"], None)},
+    )
 
     assert saved is False
     assert _rows(db, attempt["id"]) == [{"question_id": "who-says", "answer": '"nobody"'}]
@@ -105,8 +110,9 @@ def test_a_student_cannot_save_into_another_students_attempt(db, quiz):
     attempt = attempt_store.open_or_start(db, victim, quiz)
     attempt_store.save_answers(db, attempt["id"], victim, {"who-says": ("nobody", None)})
 
-    saved = attempt_store.save_answers(db, attempt["id"], intruder,
-                                       {"who-says": ("minister", None)})
+    saved = attempt_store.save_answers(
+        db, attempt["id"], intruder, {"who-says": ("minister", None)}
+    )
 
     assert saved is False
     assert _rows(db, attempt["id"]) == [{"question_id": "who-says", "answer": '"nobody"'}]
@@ -124,10 +130,12 @@ def test_submitting_twice_scores_the_attempt_once(db, quiz):
         calls.append(answers)
         return grading.grade_answers(quiz, answers)
 
-    first = attempt_store.submit(db, attempt["id"], student_id,
-                                 {"who-says": ("nobody", None)}, grade)
-    second = attempt_store.submit(db, attempt["id"], student_id,
-                                  {"who-says": ("minister", None)}, grade)
+    first = attempt_store.submit(
+        db, attempt["id"], student_id, {"who-says": ("nobody", None)}, grade
+    )
+    second = attempt_store.submit(
+        db, attempt["id"], student_id, {"who-says": ("minister", None)}, grade
+    )
 
     assert len(calls) == 1
     assert first["score"] == second["score"] == 1.0
@@ -154,8 +162,9 @@ def test_two_submits_racing_in_two_threads_make_one_score(app, db, quiz):
         conn = connect(path)
         try:
             barrier.wait(timeout=10)
-            found = attempt_store.submit(conn, attempt["id"], student_id,
-                                         {"who-says": (answer, None)}, grade)
+            found = attempt_store.submit(
+                conn, attempt["id"], student_id, {"who-says": (answer, None)}, grade
+            )
             with lock:
                 results.append(found)
         except BaseException as error:  # reported below, in the test's thread
@@ -164,8 +173,7 @@ def test_two_submits_racing_in_two_threads_make_one_score(app, db, quiz):
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=submit, args=(answer,))
-               for answer in ("nobody", "minister")]
+    threads = [threading.Thread(target=submit, args=(answer,)) for answer in ("nobody", "minister")]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -176,8 +184,9 @@ def test_two_submits_racing_in_two_threads_make_one_score(app, db, quiz):
     assert len(results) == 2
     assert results[0]["submitted_at"] == results[1]["submitted_at"] is not None
     assert results[0]["score"] == results[1]["score"]
-    stamps = db.conn.execute("SELECT count(*), count(submitted_at) FROM attempts "
-                             "WHERE student_id = ?", [student_id]).fetchone()
+    stamps = db.conn.execute(
+        "SELECT count(*), count(submitted_at) FROM attempts WHERE student_id = ?", [student_id]
+    ).fetchone()
     assert stamps == (1, 1)
 
 
@@ -185,9 +194,13 @@ def test_submit_keeps_each_questions_score_and_the_total(db, quiz):
     student_id = _new_student(db)
     attempt = attempt_store.open_or_start(db, student_id, quiz)
 
-    done = attempt_store.submit(db, attempt["id"], student_id,
-                                {"who-says": ("nobody", None),
-                                 "strong-evidence": (["report"], None)}, _grader(quiz))
+    done = attempt_store.submit(
+        db,
+        attempt["id"],
+        student_id,
+        {"who-says": ("nobody", None), "strong-evidence": (["report"], None)},
+        _grader(quiz),
+    )
 
     saved = attempt_store.answers(db, attempt["id"])
     assert saved["who-says"]["score"] == 1.0
@@ -213,10 +226,16 @@ def test_an_attempt_is_marked_against_the_quiz_it_was_taken_on(tmp_path: Path):
             # The author now makes "The minister" the right answer, and rewords a choice.
             path = quizzes / "sample-quiz.toml"
             text = path.read_text(encoding="utf-8")
-            text = text.replace('text = "The minister"\ncorrect = false',
-                                'text = "The minister, who was there"\ncorrect = true', 1)
-            text = text.replace('text = "Nobody is named"\ncorrect = true',
-                                'text = "Nobody is named"\ncorrect = false', 1)
+            text = text.replace(
+                'text = "The minister"\ncorrect = false',
+                'text = "The minister, who was there"\ncorrect = true',
+                1,
+            )
+            text = text.replace(
+                'text = "Nobody is named"\ncorrect = true',
+                'text = "Nobody is named"\ncorrect = false',
+                1,
+            )
             path.write_text(text, encoding="utf-8")
 
             after = catalogue().quizzes["sample-quiz"]
@@ -227,8 +246,9 @@ def test_an_attempt_is_marked_against_the_quiz_it_was_taken_on(tmp_path: Path):
             assert seen.version == before.version
             assert seen.question("who-says").correct_ids == {"nobody"}
 
-            done = attempt_store.submit(db, attempt["id"], student_id,
-                                        {"who-says": ("nobody", None)}, _grader(seen))
+            done = attempt_store.submit(
+                db, attempt["id"], student_id, {"who-says": ("nobody", None)}, _grader(seen)
+            )
             assert done["score"] == 1.0
             assert done["max_score"] == before.max_score
 
@@ -250,8 +270,10 @@ def test_a_retake_form_sent_twice_starts_one_new_attempt(db, quiz):
 
     assert once["id"] == twice["id"]
     assert once["number"] == 2
-    assert [a["number"] for a in attempt_store.attempts_for(db, student_id, "sample-quiz")] \
-        == [1, 2]
+    assert [a["number"] for a in attempt_store.attempts_for(db, student_id, "sample-quiz")] == [
+        1,
+        2,
+    ]
 
 
 def test_no_retake_starts_while_an_attempt_is_still_open(db, quiz):
@@ -287,12 +309,16 @@ def test_unlimited_attempts_keep_allowing_retakes(db, quiz):
 def test_best_scores_count_attempts_and_keep_the_best(db, quiz):
     student_id = _new_student(db)
     first = attempt_store.open_or_start(db, student_id, quiz)
-    attempt_store.submit(db, first["id"], student_id, {"who-says": ("nobody", None)},
-                         _grader(quiz))
+    attempt_store.submit(db, first["id"], student_id, {"who-says": ("nobody", None)}, _grader(quiz))
     second = attempt_store.start_retake(db, student_id, quiz, after=1, allowed=2)
-    attempt_store.submit(db, second["id"], student_id, {"who-says": ("minister", None)},
-                         _grader(quiz))
+    attempt_store.submit(
+        db, second["id"], student_id, {"who-says": ("minister", None)}, _grader(quiz)
+    )
 
     best = attempt_store.best_scores(db, student_id)["sample-quiz"]
-    assert (best["attempts"], best["submitted"], best["best"], best["max_score"]) == \
-        (2, 2, 1.0, 3.0)
+    assert (best["attempts"], best["submitted"], best["best"], best["max_score"]) == (
+        2,
+        2,
+        1.0,
+        3.0,
+    )

@@ -36,8 +36,10 @@ def test_every_connection_waits_for_locks_enforces_foreign_keys_and_uses_wal(dat
 def test_restarting_the_server_migrates_again_without_harm(database: Path):
     db = connect(database)
     try:
-        db.execute("INSERT INTO classes (name, join_code, created_at) VALUES (?, ?, ?)",
-                   ["Class 7B", "ABCDEFGH", "2024-01-01T00:00:00+00:00"])
+        db.execute(
+            "INSERT INTO classes (name, join_code, created_at) VALUES (?, ?, ?)",
+            ["Class 7B", "ABCDEFGH", "2024-01-01T00:00:00+00:00"],
+        )
         tables_before = sorted(db.table_names())
     finally:
         db.close()
@@ -60,8 +62,9 @@ def test_restarting_the_server_migrates_again_without_harm(database: Path):
 def test_every_table_is_strict_so_a_wrong_type_is_refused_not_stored(database: Path):
     db = connect(database)
     try:
-        tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-                            "AND name NOT LIKE 'sqlite_%'").fetchall()
+        tables = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
         assert tables
         loose = [name for name, sql in tables if "STRICT" not in sql.upper()]
         assert loose == []
@@ -73,7 +76,9 @@ def test_a_student_of_a_class_that_does_not_exist_is_refused(database: Path):
     db = connect(database)
     try:
         with pytest.raises(Exception, match="FOREIGN KEY"):
-            db.execute("INSERT INTO students (class_id, display_name, resume_hash, created_at) "
-                       "VALUES (999, 'Ada', 'x', '2024-01-01T00:00:00+00:00')")
+            db.execute(
+                "INSERT INTO students (class_id, display_name, resume_hash, created_at) "
+                "VALUES (999, 'Ada', 'x', '2024-01-01T00:00:00+00:00')"
+            )
     finally:
         db.close()

@@ -32,7 +32,7 @@ _QUICK = "pbkdf2:sha256:1000"
 RIGHT = {"who-says": "nobody", "strong-evidence": ["report", "accused"]}
 WRONG = {"who-says": "minister", "strong-evidence": ["minister"]}
 
-WRITTEN_QUIZ = '''
+WRITTEN_QUIZ = """
 format = 1
 slug = "written"
 title = "Written answers"
@@ -85,7 +85,7 @@ descriptor = "Names a claim but no useful source."
 level = 0
 label = "Basic"
 descriptor = "No claim to check."
-'''
+"""
 
 
 def sample_quiz(slug: str = "sample-quiz", title: str = "Sample quiz", **settings: Any) -> str:
@@ -93,8 +93,9 @@ def sample_quiz(slug: str = "sample-quiz", title: str = "Sample quiz", **setting
     text = SAMPLE_QUIZ.replace('slug = "sample-quiz"', f'slug = "{slug}"')
     text = text.replace('title = "Sample quiz"', f'title = "{title}"')
     settings = {"attempts": 2, "feedback": "after_submit", **settings}
-    lines = "\n".join(f"{k} = {v!r}" if isinstance(v, int) else f'{k} = "{v}"'
-                      for k, v in settings.items())
+    lines = "\n".join(
+        f"{k} = {v!r}" if isinstance(v, int) else f'{k} = "{v}"' for k, v in settings.items()
+    )
     return re.sub(r"\[settings\]\n(?:.+\n)+", f"[settings]\n{lines}\n", text, count=1)
 
 
@@ -127,12 +128,14 @@ class School:
         with self.app.app_context():
             cursor = get_db().execute(
                 "INSERT INTO teachers (username, password_hash, created_at) VALUES (?, ?, ?)",
-                [username, generate_password_hash(password, _QUICK), clock.stamp()])
+                [username, generate_password_hash(password, _QUICK), clock.stamp()],
+            )
             return cursor.lastrowid
 
     def login(self, client: FlaskClient, username: str, password: str = PASSWORD, **kwargs):
-        return client.post("/teacher/login", data={"username": username, "password": password},
-                           **kwargs)
+        return client.post(
+            "/teacher/login", data={"username": username, "password": password}, **kwargs
+        )
 
     def client(self, username: str | None = None) -> FlaskClient:
         """A new browser; logged in as this teacher (made if needed) when one is named."""
@@ -145,8 +148,9 @@ class School:
 
     # --- classes and students ---
 
-    def klass(self, name: str, teacher_id: int | None,
-              quizzes: tuple[str, ...] = ("sample-quiz",)) -> dict[str, Any]:
+    def klass(
+        self, name: str, teacher_id: int | None, quizzes: tuple[str, ...] = ("sample-quiz",)
+    ) -> dict[str, Any]:
         with self.app.app_context():
             return class_store.create_class(get_db(), name, teacher_id, quiz_slugs=quizzes)
 
@@ -158,8 +162,13 @@ class School:
         with self.app.app_context():
             return student_store.create_student(get_db(), class_id, name)[0]
 
-    def take(self, student_id: int, answers: dict[str, Any], slug: str = "sample-quiz",
-             confidence: int | None = None) -> dict[str, Any]:
+    def take(
+        self,
+        student_id: int,
+        answers: dict[str, Any],
+        slug: str = "sample-quiz",
+        confidence: int | None = None,
+    ) -> dict[str, Any]:
         """Submit an attempt with these answers: the student's first, or a retake."""
         with self.app.app_context():
             db = get_db()
@@ -170,11 +179,17 @@ class School:
             else:
                 attempt = attempt_store.start_retake(db, student_id, quiz, latest["number"], 0)
             posted = {qid: (answer, confidence) for qid, answer in answers.items()}
-            return attempt_store.submit(db, attempt["id"], student_id, posted,
-                                        lambda saved: grading.grade_answers(quiz, saved))
+            return attempt_store.submit(
+                db,
+                attempt["id"],
+                student_id,
+                posted,
+                lambda saved: grading.grade_answers(quiz, saved),
+            )
 
-    def save(self, student_id: int, answers: dict[str, Any],
-             slug: str = "sample-quiz") -> dict[str, Any]:
+    def save(
+        self, student_id: int, answers: dict[str, Any], slug: str = "sample-quiz"
+    ) -> dict[str, Any]:
         """Save answers to the student's open attempt (started if need be), not submitting."""
         with self.app.app_context():
             db = get_db()
@@ -194,8 +209,13 @@ class School:
 @pytest.fixture
 def content() -> SimpleNamespace:
     """Quiz files and answers for tests to build their schools from."""
-    return SimpleNamespace(sample_quiz=sample_quiz, SAMPLE_QUIZ=SAMPLE_QUIZ,
-                           WRITTEN_QUIZ=WRITTEN_QUIZ, RIGHT=RIGHT, WRONG=WRONG)
+    return SimpleNamespace(
+        sample_quiz=sample_quiz,
+        SAMPLE_QUIZ=SAMPLE_QUIZ,
+        WRITTEN_QUIZ=WRITTEN_QUIZ,
+        RIGHT=RIGHT,
+        WRONG=WRONG,
+    )
 
 
 @pytest.fixture

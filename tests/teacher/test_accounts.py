@@ -29,20 +29,25 @@ def setup_token(school) -> str:
 
 
 def account(username: str, password: str, confirm: str | None = None) -> dict[str, str]:
-    return {"username": username, "password": password,
-            "confirm": password if confirm is None else confirm}
+    return {
+        "username": username,
+        "password": password,
+        "confirm": password if confirm is None else confirm,
+    }
 
 
 def redirected_to_login(response) -> bool:
-    return response.status_code == 302 and \
-        response.headers["Location"].split("?")[0].endswith("/teacher/login")
+    return response.status_code == 302 and response.headers["Location"].split("?")[0].endswith(
+        "/teacher/login"
+    )
 
 
 # The first teacher, through the setup link
 
 
 def test_the_setup_link_creates_the_first_teacher_who_adopts_the_classes_made_before(
-        app, client, school):
+    app, client, school
+):
     made_before = school.klass("Made on the command line", None, ())
     token = setup_token(school)
 
@@ -68,8 +73,9 @@ def test_a_used_setup_link_says_so_and_creates_nobody(app, client, school):
     again = app.test_client().get(f"/teacher/setup/{token}")
     assert again.status_code == 404
     assert "already used" in text(again)
-    posted = app.test_client().post(f"/teacher/setup/{token}",
-                                    data=account("intruder", "river stones"))
+    posted = app.test_client().post(
+        f"/teacher/setup/{token}", data=account("intruder", "river stones")
+    )
     assert posted.status_code == 404
     assert school.value("SELECT count(*) FROM teachers") == 1
 
@@ -99,7 +105,8 @@ def test_a_password_under_8_characters_is_refused_with_the_rule(client, school):
 
 @pytest.mark.parametrize("password", ["abcdefgh", "a" * 64, "correct horse " * 9 + "ab"])
 def test_any_password_of_8_to_128_characters_is_accepted_without_composition_rules(
-        client, school, password):
+    client, school, password
+):
     assert 8 <= len(password) <= 128
     token = setup_token(school)
     created = client.post(f"/teacher/setup/{token}", data=account("ms-rivera", password))
@@ -116,8 +123,9 @@ def test_a_password_over_128_characters_is_refused(client, school):
 
 def test_the_two_passwords_must_match(client, school):
     token = setup_token(school)
-    refused = client.post(f"/teacher/setup/{token}",
-                          data=account("ms-rivera", "river stones", "river stone"))
+    refused = client.post(
+        f"/teacher/setup/{token}", data=account("ms-rivera", "river stones", "river stone")
+    )
     assert refused.status_code == 400
     assert "The two passwords are not the same." in text(refused)
     assert school.value("SELECT count(*) FROM teachers") == 0
@@ -127,8 +135,9 @@ def test_the_two_passwords_must_match(client, school):
 
 
 def test_create_teacher_reads_the_password_twice_from_the_terminal(app, runner, school):
-    result = runner.invoke(args=["create-teacher", "mr-okafor"],
-                           input="paper lanterns\npaper lanterns\n")
+    result = runner.invoke(
+        args=["create-teacher", "mr-okafor"], input="paper lanterns\npaper lanterns\n"
+    )
     assert result.exit_code == 0, result.output
     assert "Created teacher" in result.output
     assert "mr-okafor" in result.output
@@ -138,48 +147,50 @@ def test_create_teacher_reads_the_password_twice_from_the_terminal(app, runner, 
 
 def test_create_teacher_refuses_a_taken_username(app, runner, school):
     school.teacher("mr-okafor")
-    result = runner.invoke(args=["create-teacher", "MR-OKAFOR"],
-                           input="paper lanterns\npaper lanterns\n")
+    result = runner.invoke(
+        args=["create-teacher", "MR-OKAFOR"], input="paper lanterns\npaper lanterns\n"
+    )
     assert result.exit_code != 0
     assert "taken" in result.output
     assert school.value("SELECT count(*) FROM teachers") == 1
 
 
 @pytest.mark.parametrize("password", ["short", "x" * 129])
-def test_create_teacher_refuses_a_password_outside_8_to_128_characters(
-        runner, school, password):
-    result = runner.invoke(args=["create-teacher", "mr-okafor"],
-                           input=f"{password}\n{password}\n")
+def test_create_teacher_refuses_a_password_outside_8_to_128_characters(runner, school, password):
+    result = runner.invoke(args=["create-teacher", "mr-okafor"], input=f"{password}\n{password}\n")
     assert result.exit_code != 0
     assert "8 to 128" in result.output
     assert school.value("SELECT count(*) FROM teachers") == 0
 
 
 @pytest.mark.parametrize("username", ["ab", "two words", "x" * 65, "ms/rivera"])
-def test_create_teacher_refuses_a_username_the_login_form_would_not_take(runner, school,
-                                                                        username):
-    result = runner.invoke(args=["create-teacher", username],
-                           input="paper lanterns\npaper lanterns\n")
+def test_create_teacher_refuses_a_username_the_login_form_would_not_take(runner, school, username):
+    result = runner.invoke(
+        args=["create-teacher", username], input="paper lanterns\npaper lanterns\n"
+    )
     assert result.exit_code != 0
     assert "3 to 64" in result.output
     assert school.value("SELECT count(*) FROM teachers") == 0
 
 
 def test_create_teacher_asks_again_when_the_two_passwords_differ(runner, school):
-    result = runner.invoke(args=["create-teacher", "mr-okafor"],
-                           input="paper lanterns\npaper lantern\npaper lanterns\n"
-                                 "paper lanterns\n")
+    result = runner.invoke(
+        args=["create-teacher", "mr-okafor"],
+        input="paper lanterns\npaper lantern\npaper lanterns\npaper lanterns\n",
+    )
     assert result.exit_code == 0, result.output
     assert school.value("SELECT count(*) FROM teachers") == 1
 
 
 def test_create_teacher_as_the_first_teacher_adopts_the_classes_made_before(runner, school):
     made_before = school.klass("Made on the command line", None, ())
-    result = runner.invoke(args=["create-teacher", "mr-okafor"],
-                           input="paper lanterns\npaper lanterns\n")
+    result = runner.invoke(
+        args=["create-teacher", "mr-okafor"], input="paper lanterns\npaper lanterns\n"
+    )
     assert result.exit_code == 0, result.output
-    assert school.value("SELECT teacher_id FROM classes WHERE id = ?", [made_before["id"]]) \
-        == school.value("SELECT id FROM teachers WHERE username = 'mr-okafor'")
+    assert school.value(
+        "SELECT teacher_id FROM classes WHERE id = ?", [made_before["id"]]
+    ) == school.value("SELECT id FROM teachers WHERE username = 'mr-okafor'")
 
 
 # Invitations
@@ -279,7 +290,8 @@ def counting_hash_checks(monkeypatch) -> list[str]:
 
 
 def test_after_five_failures_the_account_is_locked_even_for_the_right_password(
-        app, school, monkeypatch):
+    app, school, monkeypatch
+):
     school.teacher("ms-rivera")
     client = app.test_client()
     for attempt in range(auth.ACCOUNT_LIMIT):
@@ -314,8 +326,7 @@ def test_the_account_lock_ignores_the_case_of_the_username(app, school):
     assert school.login(client, "Ms-Rivera").status_code == 429
 
 
-def test_twenty_failures_from_one_address_block_it_for_every_username(app, school,
-                                                                     monkeypatch):
+def test_twenty_failures_from_one_address_block_it_for_every_username(app, school, monkeypatch):
     school.teacher("ms-rivera")
     # Unknown users are checked against a stand-in hash; a quick one keeps this test quick.
     monkeypatch.setattr(teachers, "_dummy_hash", [generate_password_hash("x", "pbkdf2:sha256:1")])
@@ -333,8 +344,9 @@ def test_twenty_failures_from_one_address_block_it_for_every_username(app, schoo
 
 
 def test_the_throttle_stores_no_address_in_clear(app, school):
-    school.login(app.test_client(), "ms-nobody", "guess",
-                 environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    school.login(
+        app.test_client(), "ms-nobody", "guess", environ_base={"REMOTE_ADDR": "203.0.113.7"}
+    )
     keys = [row[0] for row in school.rows("SELECT key FROM throttle")]
     assert keys
     assert not any("203.0.113.7" in key for key in keys)
@@ -384,8 +396,9 @@ def test_a_session_in_use_all_day_still_ends_after_twelve_hours(school, monkeypa
         clock = types.SimpleNamespace(time=lambda hour=hour: start + hour * 3600)
         monkeypatch.setattr(auth, "time", clock)
         assert client.get("/teacher/").status_code == 200, f"hour {hour}"
-    monkeypatch.setattr(auth, "time", types.SimpleNamespace(
-        time=lambda: start + auth.ABSOLUTE_SECONDS + 1))
+    monkeypatch.setattr(
+        auth, "time", types.SimpleNamespace(time=lambda: start + auth.ABSOLUTE_SECONDS + 1)
+    )
     assert redirected_to_login(client.get("/teacher/"))
 
 
@@ -416,26 +429,37 @@ def test_a_teacher_page_asks_for_login_then_leads_back_to_it(school):
     assert redirected_to_login(response)
     login_page = response.headers["Location"]
     assert "next=/teacher/invitations" in login_page.replace("%2F", "/")
-    done = client.post(login_page, data={"username": "ms-rivera", "password": "a long teacher "
-                                         "password"})
+    done = client.post(
+        login_page, data={"username": "ms-rivera", "password": "a long teacher password"}
+    )
     assert done.headers["Location"] == "/teacher/invitations"
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example", "https://evil.example", "https://evil.example/teacher/",
-    "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "javascript:alert(1)",
-    "evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example",
+        "https://evil.example/teacher/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
+)
 def test_after_login_only_a_path_on_this_site_is_followed(school, target):
     school.teacher("ms-rivera")
-    response = school.login(school.app.test_client(), "ms-rivera",
-                            query_string={"next": target})
+    response = school.login(school.app.test_client(), "ms-rivera", query_string={"next": target})
     assert response.status_code == 302
     location = response.headers["Location"]
     # Werkzeug may keep a harmless local path (a backslash sent as %5C); never another site.
     assert location == "/teacher/" or (
-        location.startswith("/") and not location.startswith("//")
-        and "\\" not in location and not urlsplit(location).netloc)
+        location.startswith("/")
+        and not location.startswith("//")
+        and "\\" not in location
+        and not urlsplit(location).netloc
+    )
 
 
 def test_the_login_page_shows_the_form(client):

@@ -15,8 +15,14 @@ OWNED_IDS = {"class_id", "student_id", "attempt_id"}
 # Routes anyone may open: they hold no class's data.
 PUBLIC = {"teacher.login", "teacher.logout", "teacher.setup", "teacher.accept_invitation"}
 # What a request could send to change something, were it let through.
-FORM = {"name": "Taken over", "quiz": "written", "written-assigned": "y",
-        "written-attempts": "9", "level": "0", "comment": "Taken over"}
+FORM = {
+    "name": "Taken over",
+    "quiz": "written",
+    "written-assigned": "y",
+    "written-attempts": "9",
+    "level": "0",
+    "comment": "Taken over",
+}
 
 
 @pytest.fixture
@@ -26,17 +32,30 @@ def two_teachers(new_school, content):
     school = new_school({"sample-quiz": content.SAMPLE_QUIZ, "written": content.WRITTEN_QUIZ})
     world = {"school": school}
     for key, teacher, class_name, student in [
-            ("a", "ms-rivera", "Rivera Secret Seminar", "Adalind Quill"),
-            ("b", "mr-okafor", "Okafor Open Class", "Bartholomew Zed")]:
+        ("a", "ms-rivera", "Rivera Secret Seminar", "Adalind Quill"),
+        ("b", "mr-okafor", "Okafor Open Class", "Bartholomew Zed"),
+    ]:
         klass = school.klass(class_name, school.teacher(teacher), ("sample-quiz", "written"))
         student_id = school.student(klass["id"], student)
         school.take(student_id, content.RIGHT)
-        attempt = school.take(student_id, {"who-says": "nobody", "plan": {
-            "text": f"{student} would check the cracks."}}, "written")
-        world[key] = {"teacher": teacher, "class": klass, "class_id": klass["id"],
-                      "student_id": student_id, "attempt_id": attempt["id"],
-                      "secrets": [class_name, student, klass["join_code"],
-                                  f"{student} would check the cracks."]}
+        attempt = school.take(
+            student_id,
+            {"who-says": "nobody", "plan": {"text": f"{student} would check the cracks."}},
+            "written",
+        )
+        world[key] = {
+            "teacher": teacher,
+            "class": klass,
+            "class_id": klass["id"],
+            "student_id": student_id,
+            "attempt_id": attempt["id"],
+            "secrets": [
+                class_name,
+                student,
+                klass["join_code"],
+                f"{student} would check the cracks.",
+            ],
+        }
     return world
 
 
@@ -62,23 +81,32 @@ def build(app, rule, ids: dict) -> str:
 
 def snapshot(school) -> list:
     """Everything a request could change about either class."""
-    return [school.rows(f"SELECT * FROM {table} ORDER BY 1") for table in
-            ("classes", "students", "attempts", "responses", "assignments", "teachers")]
+    return [
+        school.rows(f"SELECT * FROM {table} ORDER BY 1")
+        for table in ("classes", "students", "attempts", "responses", "assignments", "teachers")
+    ]
 
 
 def assert_reveals_nothing(response, secrets: list[str], what: str) -> None:
     body = response.get_data(as_text=True)
     for secret in secrets:
         assert secret not in body, f"{what} shows {secret!r}"
-    assert secrets[0].lower().replace(" ", "-") not in \
-        response.headers.get("Content-Disposition", "").lower(), what
+    assert (
+        secrets[0].lower().replace(" ", "-")
+        not in response.headers.get("Content-Disposition", "").lower()
+    ), what
 
 
 def test_the_matrix_covers_every_teacher_route_that_takes_an_id(two_teachers):
     app = two_teachers["school"].app
     endpoints = {rule.endpoint for rule in teacher_rules(app, owned_only=True)}
-    assert {"teacher.class_page", "teacher.remove_student", "teacher.attempt",
-            "teacher.save_grade", "teacher.responses_csv"} <= endpoints
+    assert {
+        "teacher.class_page",
+        "teacher.remove_student",
+        "teacher.attempt",
+        "teacher.save_grade",
+        "teacher.responses_csv",
+    } <= endpoints
 
 
 def test_a_teacher_opens_every_page_of_their_own_class(two_teachers):
@@ -104,15 +132,15 @@ def test_a_teacher_gets_nothing_of_another_teachers_classes(two_teachers):
         for owners in product("ab", repeat=len(ids)):
             if "a" not in owners:
                 continue
-            combo = {key: two_teachers[owner][key] for key, owner in zip(ids, owners,
-                                                                         strict=True)}
+            combo = {key: two_teachers[owner][key] for key, owner in zip(ids, owners, strict=True)}
             url = build(school.app, rule, combo)
             for method in ("GET", "POST"):
                 response = intruder.open(url, method=method, data=FORM)
                 what = f"{method} {url} ({rule.endpoint})"
                 allowed = 405 if method not in rule.methods else None
-                assert response.status_code in (403, 404, allowed), \
+                assert response.status_code in (403, 404, allowed), (
                     f"{what}: {response.status_code}"
+                )
                 assert_reveals_nothing(response, a["secrets"], what)
                 checked += 1
     assert checked >= 30
@@ -124,15 +152,19 @@ def test_a_teacher_gets_nothing_of_another_teachers_classes(two_teachers):
 
 
 def login_page(response) -> bool:
-    return response.status_code == 302 and \
-        response.headers["Location"].split("?")[0].endswith("/teacher/login")
+    return response.status_code == 302 and response.headers["Location"].split("?")[0].endswith(
+        "/teacher/login"
+    )
 
 
 @pytest.mark.parametrize("who", ["student", "anonymous"])
 def test_a_student_or_a_stranger_gets_no_teacher_page(two_teachers, who):
     school, a = two_teachers["school"], two_teachers["a"]
-    client = school.joined(a["class"]["join_code"], "Mallory") if who == "student" \
+    client = (
+        school.joined(a["class"]["join_code"], "Mallory")
+        if who == "student"
         else school.app.test_client()
+    )
     # A student of the class knows its name (their own pages show it); nothing else.
     secrets = a["secrets"][1:] if who == "student" else a["secrets"]
     before = snapshot(school)
@@ -142,8 +174,9 @@ def test_a_student_or_a_stranger_gets_no_teacher_page(two_teachers, who):
             response = client.open(url, method=method, data=FORM)
             what = f"{who}: {method} {url}"
             if rule.endpoint not in PUBLIC:
-                assert login_page(response) or response.status_code in (403, 404, 405), \
+                assert login_page(response) or response.status_code in (403, 404, 405), (
                     f"{what}: {response.status_code}"
+                )
             assert_reveals_nothing(response, secrets, what)
     assert snapshot(school) == before
 
@@ -157,8 +190,9 @@ def test_a_student_session_does_not_count_as_a_teacher(two_teachers):
 
 
 def results_of(school, student_id: int) -> tuple[str, int]:
-    slug, attempt_id = school.rows("SELECT quiz_slug, id FROM attempts WHERE student_id = ? "
-                                   "ORDER BY id LIMIT 1", [student_id])[0]
+    slug, attempt_id = school.rows(
+        "SELECT quiz_slug, id FROM attempts WHERE student_id = ? ORDER BY id LIMIT 1", [student_id]
+    )[0]
     return slug, attempt_id
 
 
@@ -170,10 +204,12 @@ def test_a_student_cannot_read_or_change_another_students_attempt(two_teachers, 
     slug, attempt_id = results_of(school, a["student_id"])
     before = snapshot(school)
     base = f"/quizzes/{slug}/attempts/{attempt_id}"
-    for method, url in [("GET", f"{base}/results"), ("POST", base),
-                        ("POST", f"{base}/answers")]:
-        response = mallory.open(url, method=method, data={
-            "question": "who-says", "q-who-says": "minister", "action": "submit"})
+    for method, url in [("GET", f"{base}/results"), ("POST", base), ("POST", f"{base}/answers")]:
+        response = mallory.open(
+            url,
+            method=method,
+            data={"question": "who-says", "q-who-says": "minister", "action": "submit"},
+        )
         assert response.status_code == 404, f"{method} {url}: {response.status_code}"
         assert_reveals_nothing(response, a["secrets"][1:], f"{method} {url}")
     assert snapshot(school) == before
@@ -184,9 +220,12 @@ def test_a_student_sees_their_own_results(two_teachers):
     mallory = school.joined(a["class"]["join_code"], "Mallory")
     page = mallory.get("/quizzes/sample-quiz")
     assert page.status_code == 200
-    attempt_id = re.search(r"/quizzes/sample-quiz/attempts/(\d+)\"",
-                           page.get_data(as_text=True)).group(1)
-    mallory.post(f"/quizzes/sample-quiz/attempts/{attempt_id}",
-                 data={"q-who-says": "nobody", "action": "submit"})
+    attempt_id = re.search(
+        r"/quizzes/sample-quiz/attempts/(\d+)\"", page.get_data(as_text=True)
+    ).group(1)
+    mallory.post(
+        f"/quizzes/sample-quiz/attempts/{attempt_id}",
+        data={"q-who-says": "nobody", "action": "submit"},
+    )
     own = mallory.get(f"/quizzes/sample-quiz/attempts/{attempt_id}/results")
     assert own.status_code == 200

@@ -49,8 +49,10 @@ def test_a_teacher_creates_a_class_and_is_sent_to_choose_its_quizzes(school):
     assert "Civics 10A" in listed and code in listed
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("", "Give the class a name."), ("x" * 81, "Keep the name under 80 characters.")])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("", "Give the class a name."), ("x" * 81, "Keep the name under 80 characters.")],
+)
 def test_a_class_needs_a_name_of_at_most_80_characters(school, name, message):
     client = school.client("ms-rivera")
     refused = client.post("/teacher/classes", data={"name": name})
@@ -83,8 +85,9 @@ def test_an_archived_class_cannot_be_joined_and_its_students_are_let_go(school, 
     page = text(client.get(f"/teacher/classes/{klass['id']}"))
     assert "Archived" in page and klass["join_code"] not in page
 
-    refused = school.app.test_client().post("/join", data={"code": klass["join_code"],
-                                                           "name": "Bo"})
+    refused = school.app.test_client().post(
+        "/join", data={"code": klass["join_code"], "name": "Bo"}
+    )
     assert refused.status_code == 400
     assert "No open class has this code" in text(refused)
     # Ada, already in the class, is treated as nobody: no quiz, no saving.
@@ -132,8 +135,10 @@ def test_the_projector_page_shows_the_join_code_large(school, rivera):
     client, klass = rivera
     page = client.get(f"/teacher/classes/{klass['id']}/code")
     assert page.status_code == 200
-    assert f'<p class="join-code" aria-label="Join code {" ".join(klass["join_code"])}">' \
-        f'{klass["join_code"]}</p>' in text(page)
+    assert (
+        f'<p class="join-code" aria-label="Join code {" ".join(klass["join_code"])}">'
+        f"{klass['join_code']}</p>" in text(page)
+    )
     assert "Join History 9B" in text(page)
 
 
@@ -190,23 +195,30 @@ def test_removing_a_student_deletes_every_row_of_theirs_and_nothing_else(school,
     others = [ids["Ada"], ids["Cy"]]
 
     def rows_of(student_id: int) -> tuple[int, int, int]:
-        return (school.value("SELECT count(*) FROM students WHERE id = ?", [student_id]),
-                school.value("SELECT count(*) FROM attempts WHERE student_id = ?", [student_id]),
-                school.value("SELECT count(*) FROM responses JOIN attempts ON attempts.id = "
-                             "responses.attempt_id WHERE student_id = ?", [student_id]))
+        return (
+            school.value("SELECT count(*) FROM students WHERE id = ?", [student_id]),
+            school.value("SELECT count(*) FROM attempts WHERE student_id = ?", [student_id]),
+            school.value(
+                "SELECT count(*) FROM responses JOIN attempts ON attempts.id = "
+                "responses.attempt_id WHERE student_id = ?",
+                [student_id],
+            ),
+        )
 
     before = [rows_of(s) for s in others]
-    bo_attempts = [r[0] for r in school.rows("SELECT id FROM attempts WHERE student_id = ?",
-                                             [ids["Bo"]])]
+    bo_attempts = [
+        r[0] for r in school.rows("SELECT id FROM attempts WHERE student_id = ?", [ids["Bo"]])
+    ]
     done = client.post(f"/teacher/classes/{klass['id']}/students/{ids['Bo']}/remove")
     assert done.status_code == 302
-    assert "Bo and all of their answers were removed." in text(client.get(
-        done.headers["Location"]))
+    assert "Bo and all of their answers were removed." in text(client.get(done.headers["Location"]))
 
     assert rows_of(ids["Bo"]) == (0, 0, 0)
     marks = ",".join("?" * len(bo_attempts))
-    assert school.value(f"SELECT count(*) FROM responses WHERE attempt_id IN ({marks})",
-                        bo_attempts) == 0
+    assert (
+        school.value(f"SELECT count(*) FROM responses WHERE attempt_id IN ({marks})", bo_attempts)
+        == 0
+    )
     assert [rows_of(s) for s in others] == before == [(1, 1, 2), (1, 1, 2)]
     assert "Bo" not in text(client.get(f"/teacher/classes/{klass['id']}/gradebook"))
 
@@ -250,14 +262,25 @@ def assignment_form(slug: str = "sample-quiz", **fields) -> dict[str, str]:
 
 def test_a_teacher_sets_when_a_quiz_opens_and_closes_and_how_it_is_taken(school, rivera):
     client, klass = rivera
-    saved = client.post(f"/teacher/classes/{klass['id']}/assignments", data=assignment_form(
-        opens_at="2030-01-01T09:00", closes_at="2030-01-08T17:30", attempts="3",
-        feedback="after_close", role="pre"))
+    saved = client.post(
+        f"/teacher/classes/{klass['id']}/assignments",
+        data=assignment_form(
+            opens_at="2030-01-01T09:00",
+            closes_at="2030-01-08T17:30",
+            attempts="3",
+            feedback="after_close",
+            role="pre",
+        ),
+    )
     assert saved.status_code == 302
-    row = school.rows("SELECT opens_at, closes_at, attempts_allowed, feedback, role "
-                      "FROM assignments WHERE class_id = ?", [klass["id"]])
-    assert row == [("2030-01-01T09:00:00+00:00", "2030-01-08T17:30:00+00:00", 3,
-                    "after_close", "pre")]
+    row = school.rows(
+        "SELECT opens_at, closes_at, attempts_allowed, feedback, role "
+        "FROM assignments WHERE class_id = ?",
+        [klass["id"]],
+    )
+    assert row == [
+        ("2030-01-01T09:00:00+00:00", "2030-01-08T17:30:00+00:00", 3, "after_close", "pre")
+    ]
     page = text(client.get(f"/teacher/classes/{klass['id']}/assignments"))
     assert 'value="2030-01-01T09:00"' in page and 'value="3"' in page
 
@@ -270,8 +293,10 @@ def test_unticking_a_quiz_takes_it_away_from_the_class(school, rivera):
 
 def test_a_closing_time_before_the_opening_time_is_refused(school, rivera):
     client, klass = rivera
-    refused = client.post(f"/teacher/classes/{klass['id']}/assignments", data=assignment_form(
-        opens_at="2030-01-08T09:00", closes_at="2030-01-01T09:00"))
+    refused = client.post(
+        f"/teacher/classes/{klass['id']}/assignments",
+        data=assignment_form(opens_at="2030-01-08T09:00", closes_at="2030-01-01T09:00"),
+    )
     assert refused.status_code == 400
     assert "The closing time must be after the opening time." in text(refused)
     assert school.value("SELECT opens_at FROM assignments") is None
@@ -280,16 +305,18 @@ def test_a_closing_time_before_the_opening_time_is_refused(school, rivera):
 @pytest.mark.parametrize("attempts", ["-1", "51", "two"])
 def test_attempts_outside_0_to_50_are_refused(school, rivera, attempts):
     client, klass = rivera
-    refused = client.post(f"/teacher/classes/{klass['id']}/assignments",
-                          data=assignment_form(attempts=attempts))
+    refused = client.post(
+        f"/teacher/classes/{klass['id']}/assignments", data=assignment_form(attempts=attempts)
+    )
     assert refused.status_code == 400
     assert school.value("SELECT attempts_allowed FROM assignments") is None
 
 
 def test_a_quiz_that_does_not_exist_cannot_be_assigned(school, rivera):
     client, klass = rivera
-    refused = client.post(f"/teacher/classes/{klass['id']}/assignments",
-                          data=assignment_form("no-such-quiz"))
+    refused = client.post(
+        f"/teacher/classes/{klass['id']}/assignments", data=assignment_form("no-such-quiz")
+    )
     assert refused.status_code == 400
     assert school.value("SELECT count(*) FROM assignments WHERE quiz_slug = 'no-such-quiz'") == 0
 
@@ -301,10 +328,16 @@ def test_each_lesson_keeps_its_own_pre_test(new_school, content, tmp_path):
     (lessons / "sample.md").write_text(sample)
     (lessons / "second.md").write_text(sample.replace("A sample lesson", "A second lesson"))
     second = content.sample_quiz("second-pre", "Second lesson pre-test").replace(
-        'lesson = "sample"', 'lesson = "second"')
-    school = new_school({"first-pre": content.sample_quiz("first-pre", "First pre-test"),
-                         "first-other": content.sample_quiz("first-other", "Another test"),
-                         "second-pre": second}, LESSONS_DIR=str(lessons))
+        'lesson = "sample"', 'lesson = "second"'
+    )
+    school = new_school(
+        {
+            "first-pre": content.sample_quiz("first-pre", "First pre-test"),
+            "first-other": content.sample_quiz("first-other", "Another test"),
+            "second-pre": second,
+        },
+        LESSONS_DIR=str(lessons),
+    )
     client = school.client("ms-rivera")
     klass = school.klass("History 9B", school.teacher("ms-rivera"), ())
     url = f"/teacher/classes/{klass['id']}/assignments"

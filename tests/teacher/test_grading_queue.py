@@ -28,8 +28,10 @@ def submit(ada, plan: str = PLAN) -> str:
     """Ada answers both questions and submits; returns her results page's address."""
     page = ada.get("/quizzes/written").get_data(as_text=True)
     attempt_id = re.search(r'/quizzes/written/attempts/(\d+)"', page).group(1)
-    response = ada.post(f"/quizzes/written/attempts/{attempt_id}",
-                        data={"q-who-says": "nobody", "q-plan": plan, "action": "submit"})
+    response = ada.post(
+        f"/quizzes/written/attempts/{attempt_id}",
+        data={"q-who-says": "nobody", "q-plan": plan, "action": "submit"},
+    )
     assert response.status_code == 302
     return response.headers["Location"]
 
@@ -54,19 +56,23 @@ def test_a_written_answer_waits_for_the_teacher_who_grades_it_on_the_rubric(writ
     assert PLAN in queue
     assert "Name one claim you would check elsewhere, and say where." in queue
     for level, label, descriptor in [
-            (2, "Proficient", "Names a specific claim and an independent source."),
-            (1, "Emergent", "Names a claim but no useful source."),
-            (0, "Basic", "No claim to check.")]:
+        (2, "Proficient", "Names a specific claim and an independent source."),
+        (1, "Emergent", "Names a claim but no useful source."),
+        (0, "Basic", "No claim to check."),
+    ]:
         assert f"{level} · {label}" in queue
         assert descriptor in queue
 
-    graded = teacher.post(f"/teacher/classes/{klass['id']}/grading/{attempt_id}/plan",
-                          data={"level": "2", "comment": "A claim and a good source."})
+    graded = teacher.post(
+        f"/teacher/classes/{klass['id']}/grading/{attempt_id}/plan",
+        data={"level": "2", "comment": "A claim and a good source."},
+    )
     assert graded.status_code == 302
     assert graded.headers["Location"] == f"/teacher/classes/{klass['id']}/grading"
     assert attempt_row(school)[1:] == (3, 0)
-    assert school.rows("SELECT rubric_level, score, comment FROM responses WHERE "
-                       "question_id = 'plan'") == [(2, 2.0, "A claim and a good source.")]
+    assert school.rows(
+        "SELECT rubric_level, score, comment FROM responses WHERE question_id = 'plan'"
+    ) == [(2, 2.0, "A claim and a good source.")]
     done = text(teacher.get(graded.headers["Location"]))
     assert "Graded Ada’s answer." in done
     assert "Nothing to grade" in done
@@ -82,8 +88,9 @@ def test_a_level_not_in_the_rubric_is_refused_and_changes_nothing(written, level
     school, teacher, klass, ada = written
     submit(ada)
     attempt_id = attempt_row(school)[0]
-    refused = teacher.post(f"/teacher/classes/{klass['id']}/grading/{attempt_id}/plan",
-                           data={"level": level})
+    refused = teacher.post(
+        f"/teacher/classes/{klass['id']}/grading/{attempt_id}/plan", data={"level": level}
+    )
     assert refused.status_code == 400
     assert "Choose one of the rubric levels." in text(refused)
     assert attempt_row(school)[1:] == (1, 1)
@@ -94,8 +101,10 @@ def test_a_comment_over_2000_characters_is_refused(written):
     school, teacher, klass, ada = written
     submit(ada)
     attempt_id = attempt_row(school)[0]
-    refused = teacher.post(f"/teacher/classes/{klass['id']}/grading/{attempt_id}/plan",
-                           data={"level": "1", "comment": "x" * 2001})
+    refused = teacher.post(
+        f"/teacher/classes/{klass['id']}/grading/{attempt_id}/plan",
+        data={"level": "1", "comment": "x" * 2001},
+    )
     assert refused.status_code == 400
     assert "Keep the comment under 2,000 characters." in text(refused)
     assert attempt_row(school)[1:] == (1, 1)
@@ -117,8 +126,10 @@ def test_only_written_answers_of_submitted_attempts_can_be_graded(written):
     school, teacher, klass, ada = written
     page = ada.get("/quizzes/written").get_data(as_text=True)
     attempt_id = re.search(r'/quizzes/written/attempts/(\d+)"', page).group(1)
-    ada.post(f"/quizzes/written/attempts/{attempt_id}",
-             data={"q-who-says": "nobody", "q-plan": PLAN, "action": "save"})
+    ada.post(
+        f"/quizzes/written/attempts/{attempt_id}",
+        data={"q-who-says": "nobody", "q-plan": PLAN, "action": "save"},
+    )
     base = f"/teacher/classes/{klass['id']}/grading/{attempt_id}"
     assert teacher.post(f"{base}/plan", data={"level": "2"}).status_code == 404  # not submitted
     assert "Nothing to grade" in text(teacher.get(f"/teacher/classes/{klass['id']}/grading"))
@@ -135,10 +146,11 @@ def test_the_queue_takes_answers_oldest_first_and_counts_down(written):
     submit(bo, "Bo's plan.")
     queue = text(teacher.get(f"/teacher/classes/{klass['id']}/grading"))
     assert "2 written answers waiting" in queue and "Ada's plan." in queue
-    ada_attempt = school.value("SELECT attempts.id FROM attempts JOIN students ON "
-                               "students.id = student_id WHERE display_name = 'Ada'")
-    teacher.post(f"/teacher/classes/{klass['id']}/grading/{ada_attempt}/plan",
-                 data={"level": "0"})
+    ada_attempt = school.value(
+        "SELECT attempts.id FROM attempts JOIN students ON "
+        "students.id = student_id WHERE display_name = 'Ada'"
+    )
+    teacher.post(f"/teacher/classes/{klass['id']}/grading/{ada_attempt}/plan", data={"level": "0"})
     queue = text(teacher.get(f"/teacher/classes/{klass['id']}/grading"))
     assert "1 written answer waiting" in queue and "Bo's plan." in queue
 

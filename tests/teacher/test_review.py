@@ -21,9 +21,12 @@ def text(response) -> str:
 
 def section(page: str, item_id: str) -> str:
     """One question's part of a quiz report."""
-    found = re.search(rf'<section class="item-report" aria-labelledby="item-{item_id}">'
-                      r"(.*?)</section>\s*(?=<section class=\"item-report\"|</section>)",
-                      page, re.S)
+    found = re.search(
+        rf'<section class="item-report" aria-labelledby="item-{item_id}">'
+        r"(.*?)</section>\s*(?=<section class=\"item-report\"|</section>)",
+        page,
+        re.S,
+    )
     assert found, f"no report for {item_id}"
     return found.group(1)
 
@@ -36,11 +39,13 @@ def stat(page: str, label: str) -> str:
 
 def checks_quiz(count: int = 5) -> str:
     """A quiz of `count` one-point questions q1..qN, each with choices right and wrong."""
-    parts = ['format = 1\nslug = "checks"\ntitle = "Five checks"\nlesson = "sample"\n'
-             'skill = "sourcing"\nintro = "Checks."\n\n[settings]\nattempts = 1\n'
-             'feedback = "after_submit"\n']
+    parts = [
+        'format = 1\nslug = "checks"\ntitle = "Five checks"\nlesson = "sample"\n'
+        'skill = "sourcing"\nintro = "Checks."\n\n[settings]\nattempts = 1\n'
+        'feedback = "after_submit"\n'
+    ]
     for n in range(1, count + 1):
-        parts.append(f'''
+        parts.append(f"""
 [[questions]]
 id = "q{n}"
 type = "single"
@@ -59,7 +64,7 @@ id = "wrong"
 text = "Wrong {n}"
 correct = false
 feedback = "No."
-''')
+""")
     return "".join(parts)
 
 
@@ -73,15 +78,15 @@ def rivera(school):
 # The gradebook
 
 
-def test_the_gradebook_keeps_the_best_or_the_latest_attempt_as_each_quiz_says(
-        new_school, content):
-    school = new_school({
-        "sample-quiz": content.sample_quiz(),
-        "latest-quiz": content.sample_quiz("latest-quiz", "Latest quiz", keep="latest"),
-    })
+def test_the_gradebook_keeps_the_best_or_the_latest_attempt_as_each_quiz_says(new_school, content):
+    school = new_school(
+        {
+            "sample-quiz": content.sample_quiz(),
+            "latest-quiz": content.sample_quiz("latest-quiz", "Latest quiz", keep="latest"),
+        }
+    )
     client = school.client("ms-rivera")
-    klass = school.klass("History 9B", school.teacher("ms-rivera"),
-                         ("sample-quiz", "latest-quiz"))
+    klass = school.klass("History 9B", school.teacher("ms-rivera"), ("sample-quiz", "latest-quiz"))
     ada = school.student(klass["id"], "Ada")
     for slug in ("sample-quiz", "latest-quiz"):
         school.take(ada, content.RIGHT, slug)
@@ -106,11 +111,13 @@ def test_the_gradebook_links_each_score_to_its_attempt(school, rivera, content):
 # One attempt
 
 
-def test_an_attempt_shows_each_question_the_answer_the_key_the_points_and_the_time(
-        school, rivera):
+def test_an_attempt_shows_each_question_the_answer_the_key_the_points_and_the_time(school, rivera):
     client, klass = rivera
-    attempt = school.take(school.student(klass["id"], "Ada"),
-                          {"who-says": "minister", "strong-evidence": ["report"]}, confidence=2)
+    attempt = school.take(
+        school.student(klass["id"], "Ada"),
+        {"who-says": "minister", "strong-evidence": ["report"]},
+        confidence=2,
+    )
     page = client.get(f"/teacher/classes/{klass['id']}/attempts/{attempt['id']}")
     assert page.status_code == 200
     page = text(page)
@@ -119,8 +126,11 @@ def test_an_attempt_shows_each_question_the_answer_the_key_the_points_and_the_ti
     assert "Which are evidence about the cracks?" in page
     first, second = page.split('id="review-strong-evidence"')
     assert "0 / 1" in first and "1 / 2" in second
-    assert re.search(r"picked\">\s*<p class=\"choice-text\">\s*<span class=\"tag tag-picked\">"
-                     r"[^<]+</span>\s*The minister", first)
+    assert re.search(
+        r"picked\">\s*<p class=\"choice-text\">\s*<span class=\"tag tag-picked\">"
+        r"[^<]+</span>\s*The minister",
+        first,
+    )
     assert re.search(r"tag-key\">Correct answer</span>\s*Nobody is named", first)
     assert re.search(r"Answered \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · confidence 2 of 3", first)
     assert "1 / 3" in stat(page, "Score")
@@ -141,19 +151,23 @@ def test_an_attempt_still_in_progress_shows_its_saved_answers_scored_live(school
 
 def test_a_small_class_gets_facility_and_n_but_no_discrimination(school, rivera, content):
     client, klass = rivera
-    for name, answers in [("Ada", content.RIGHT), ("Bo", content.RIGHT),
-                          ("Cy", {"who-says": "minister", "strong-evidence": ["report"]})]:
+    for name, answers in [
+        ("Ada", content.RIGHT),
+        ("Bo", content.RIGHT),
+        ("Cy", {"who-says": "minister", "strong-evidence": ["report"]}),
+    ]:
         school.take(school.student(klass["id"], name), answers)
     page = text(client.get(f"/teacher/classes/{klass['id']}/quizzes/sample-quiz/report"))
     assert stat(page, "Students (N)") == "3"
     assert stat(page, "Mean score") == "78%"  # (3 + 3 + 1) / 9
-    assert f"hidden until at least {stats.MIN_N_FOR_DISCRIMINATION} students have submitted " \
+    assert (
+        f"hidden until at least {stats.MIN_N_FOR_DISCRIMINATION} students have submitted "
         "(now 3)" in page
+    )
     who_says = section(page, "who-says")
     assert stat(who_says, "N") == "3"
     assert stat(who_says, "Facility") == "0.67"
-    assert "<dt>Discrimination (item–rest r)</dt><dd><span class=\"meta\">hidden: N < 15" \
-        in who_says
+    assert '<dt>Discrimination (item–rest r)</dt><dd><span class="meta">hidden: N < 15' in who_says
     assert stat(section(page, "strong-evidence"), "Facility") == "0.83"  # (2 + 2 + 1) / 6
 
 
@@ -181,14 +195,17 @@ def test_a_report_on_a_quiz_that_does_not_exist_is_not_found(school, rivera):
 def class_of_sixteen(school, klass_id: int) -> None:
     """Sixteen students of rising ability; q5 is miskeyed, so the strong get it 'wrong'."""
     for i in range(16):
-        answers = {f"q{n}": "right" if i >= threshold else "wrong"
-                   for n, threshold in ((1, 2), (2, 5), (3, 8), (4, 11))}
+        answers = {
+            f"q{n}": "right" if i >= threshold else "wrong"
+            for n, threshold in ((1, 2), (2, 5), (3, 8), (4, 11))
+        }
         answers["q5"] = "right" if i < 8 else "wrong"
         school.take(school.student(klass_id, f"Student {i:02d}"), answers, "checks")
 
 
 def test_with_sixteen_students_the_report_shows_discrimination_and_flags_a_miskeyed_item(
-        new_school):
+    new_school,
+):
     school = new_school({"checks": checks_quiz()})
     client = school.client("ms-rivera")
     klass = school.klass("History 9B", school.teacher("ms-rivera"), ("checks",))
@@ -242,17 +259,19 @@ def test_the_skills_page_shows_each_students_share_of_points_per_skill(school, r
         ["50%", "developing", "1", "of", "2", "pts"],
     ]
     bo_row = re.search(r'<th scope="row">Bo</th>(.*?)</tr>', page, re.S).group(1)
-    assert bo_row.count("0% <span class=\"meta\">beginning") == 2
+    assert bo_row.count('0% <span class="meta">beginning') == 2
 
 
 # Learning gain
 
 
 def test_the_gain_page_shows_matched_n_and_both_gains_labelled(new_school, content):
-    school = new_school({
-        "pre-test": content.sample_quiz("pre-test", "Before the lesson"),
-        "post-test": content.sample_quiz("post-test", "After the lesson"),
-    })
+    school = new_school(
+        {
+            "pre-test": content.sample_quiz("pre-test", "Before the lesson"),
+            "post-test": content.sample_quiz("post-test", "After the lesson"),
+        }
+    )
     client = school.client("ms-rivera")
     klass = school.klass("History 9B", school.teacher("ms-rivera"), ())
     school.assign(klass["id"], "pre-test", role="pre")
@@ -272,8 +291,11 @@ def test_the_gain_page_shows_matched_n_and_both_gains_labelled(new_school, conte
     assert stat(page, "Gain of the class means") == "0.80 high"
     assert stat(page, "Mean of per-student gains") == "0.75 high"
     assert "1 student took only one of the two tests and is left out." in page
-    assert re.search(r"Ada</th><td class=\"num\">0%</td><td class=\"num\">100%</td>"
-                     r"<td class=\"num\">1.00", page)
+    assert re.search(
+        r"Ada</th><td class=\"num\">0%</td><td class=\"num\">100%</td>"
+        r"<td class=\"num\">1.00",
+        page,
+    )
 
 
 def test_the_gain_page_explains_what_is_missing(school, rivera):
@@ -305,11 +327,13 @@ def test_responses_csv_has_one_row_per_student_and_question(school, rivera, cont
         school.take(school.student(klass["id"], name), content.RIGHT)
     rows, raw, disposition = download(client, f"/teacher/classes/{klass['id']}/responses.csv")
     header, body = rows[0], rows[1:]
-    assert header[:6] == ["student", "student_id", "quiz", "attempt", "quiz_version",
-                          "question"]
+    assert header[:6] == ["student", "student_id", "quiz", "attempt", "quiz_version", "question"]
     assert sorted((r[0], r[5]) for r in body) == [
-        ("Ada", "strong-evidence"), ("Ada", "who-says"),
-        ("Bo", "strong-evidence"), ("Bo", "who-says")]
+        ("Ada", "strong-evidence"),
+        ("Ada", "who-says"),
+        ("Bo", "strong-evidence"),
+        ("Bo", "who-says"),
+    ]
     answers = {(r[0], r[5]): r[header.index("answer")] for r in body}
     assert answers[("Ada", "strong-evidence")] == "report|accused"
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
@@ -326,7 +350,8 @@ def test_responses_csv_leaves_out_attempts_still_in_progress(school, rivera, con
 
 
 def test_names_a_spreadsheet_would_run_are_neutralised_and_scores_stay_numbers(
-        school, rivera, content):
+    school, rivera, content
+):
     client, klass = rivera
     for name in AWKWARD_NAMES:
         school.take(school.student(klass["id"], name), content.RIGHT)
@@ -364,10 +389,13 @@ def test_a_written_answer_a_spreadsheet_would_run_is_neutralised(new_school, con
     school = new_school({"written": content.WRITTEN_QUIZ})
     client = school.client("ms-rivera")
     klass = school.klass("History 9B", school.teacher("ms-rivera"), ("written",))
-    school.take(school.student(klass["id"], "Ada"),
-                {"who-says": "nobody", "plan": {"text": '=IMPORTXML("http://x")'}}, "written")
+    school.take(
+        school.student(klass["id"], "Ada"),
+        {"who-says": "nobody", "plan": {"text": '=IMPORTXML("http://x")'}},
+        "written",
+    )
     rows, _, _ = download(client, f"/teacher/classes/{klass['id']}/responses.csv")
     answers = {row[5]: row[rows[0].index("answer")] for row in rows[1:]}
-    assert answers == {"plan": "'=IMPORTXML(\"http://x\")", "who-says": "nobody"}
+    assert answers == {"plan": '\'=IMPORTXML("http://x")', "who-says": "nobody"}
     score = {row[5]: row[rows[0].index("score")] for row in rows[1:]}
     assert score == {"plan": "", "who-says": "1.0"}  # not yet graded: empty, not zero
