@@ -391,3 +391,18 @@ def test_an_attempt_is_reviewed_against_the_quiz_the_student_saw(tmp_path):
         assert "Nobody at all" not in results
     finally:
         app.extensions["classroom.db"].close_all()
+
+
+def test_a_student_sees_their_own_progress_by_skill(client, student, join_code):
+    student.join(join_code)
+    attempt_id = student.open_quiz()
+    # The sample quiz: "who-says" (sourcing, 1 point) right, "strong-evidence"
+    # (evidence evaluation, 2 points) half right: one of its two right choices.
+    student.send(attempt_id, {"who-says": "nobody", "strong-evidence": ["report"]})
+    page = html.unescape(client.get("/").get_data(as_text=True))
+    assert "My skills" in page
+    assert re.search(r"Sourcing</th>\s*<td[^>]*>1 of 1 \(100%\)</td>\s*<td[^>]*>mastered", page)
+    assert re.search(
+        r"Evidence evaluation</th>\s*<td[^>]*>1 of 2 \(50%\)</td>\s*<td[^>]*>developing", page
+    )
+    assert re.search(r"Denial rhetoric</th>\s*<td[^>]*>–</td>\s*<td[^>]*>no data", page)

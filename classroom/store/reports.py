@@ -106,6 +106,24 @@ def latest_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+def latest_responses_of_student(db: Database, student_id: int) -> list[dict[str, Any]]:
+    """The same rows as latest_responses, for one student: their own skills page."""
+    return many(
+        db,
+        """
+        SELECT attempts.student_id, attempts.quiz_slug, attempts.quiz_version,
+               responses.question_id, responses.score
+        FROM attempts JOIN responses ON responses.attempt_id = attempts.id
+        WHERE attempts.student_id = ? AND attempts.submitted_at IS NOT NULL
+          AND attempts.number = (
+              SELECT max(number) FROM attempts AS later
+              WHERE later.student_id = attempts.student_id
+                AND later.quiz_slug = attempts.quiz_slug AND later.submitted_at IS NOT NULL)
+        """,
+        [student_id],
+    )
+
+
 def all_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
     """Every answer of every submitted attempt in the class, for the CSV export."""
     return many(

@@ -13,14 +13,16 @@ from flask import (
     url_for,
 )
 
+from classroom import reports
 from classroom.access import quiz_access
 from classroom.db import get_db
 from classroom.forms import ActionForm, JoinForm, ResumeForm
 from classroom.fragments import once_per_version
-from classroom.library import catalogue
+from classroom.library import catalogue, quiz_at_version
 from classroom.store import assignments as assignment_store
 from classroom.store import attempts as attempt_store
 from classroom.store import classes as class_store
+from classroom.store import reports as report_store
 from classroom.store import students as student_store
 from classroom.student import bp
 from classroom.student.common import (
@@ -53,8 +55,17 @@ def _dashboard(student: dict[str, Any]):
         quizzes = [(quiz, access) for quiz, access in quizzes if access.assigned]
         if quizzes:
             lessons.append((lesson, quizzes))
+    skills = reports.mastery_matrix(
+        [student],
+        report_store.latest_responses_of_student(db, student["id"]),
+        lambda slug, version: quiz_at_version(db, slug, version),
+    )[student["id"]]
     return render_template(
-        "student/dashboard.html", lessons=lessons, best=best, leave_form=ActionForm()
+        "student/dashboard.html",
+        lessons=lessons,
+        best=best,
+        skills=skills,
+        leave_form=ActionForm(),
     )
 
 
