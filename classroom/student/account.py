@@ -143,7 +143,7 @@ def lesson(slug: str):
     if found is None:
         problems = cat.problems_for("lesson", slug)
         if problems:
-            return _broken("lesson", problems)
+            return broken_content_page("lesson", problems)
         abort(404)
     student = current_student()
     quizzes = cat.quizzes_for(slug)
@@ -157,5 +157,6 @@ def lesson(slug: str):
     )
 
 
-def _broken(kind: str, problems: list) -> Any:
+def broken_content_page(kind: str, problems: list) -> Any:
+    """A lesson or quiz whose file has mistakes: say so, and what to fix; the rest serves."""
     return render_template("broken.html", kind=kind, problems=problems), 503

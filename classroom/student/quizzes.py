@@ -26,7 +26,7 @@ from classroom.library import catalogue, quiz_at_version
 from classroom.questions import InvalidAnswer
 from classroom.store import attempts as attempt_store
 from classroom.student import bp
-from classroom.student.account import _broken
+from classroom.student.account import broken_content_page
 from classroom.student.common import csrf_ok, current_student, student_required
 
 
@@ -35,7 +35,7 @@ def _quiz_or_404(slug: str):
     quiz = cat.quizzes.get(slug)
     if quiz is None:
         if cat.problems_for("quiz", slug):
-            return None, _broken("quiz", cat.problems_for("quiz", slug))
+            return None, broken_content_page("quiz", cat.problems_for("quiz", slug))
         abort(404)
     return quiz, None
 
