@@ -8,14 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
+from support import FIXTURES, make_app
 
-from classroom import clock, create_app
+from classroom import clock
 from classroom.access import QuizAccess, quiz_access
 from classroom.db import get_db
 from classroom.library import catalogue
 from classroom.store import assignments as assignment_store
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 QUIZ = "/quizzes/sample-quiz"
 PAST = clock.stamp(clock.now() - datetime.timedelta(days=1))
 FUTURE = clock.stamp(clock.now() + datetime.timedelta(days=1))
@@ -38,17 +38,7 @@ def app(tmp_path: Path):
             'title = "Sample quiz"', 'title = "Another quiz"'
         )
     )
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "classroom.sqlite"),
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-            "LESSONS_DIR": str(FIXTURES / "lessons"),
-            "QUIZZES_DIR": str(quizzes),
-            "CONTENT_RELOAD_SECONDS": 0,
-        }
-    )
+    app = make_app(tmp_path, QUIZZES_DIR=str(quizzes))
     yield app
     app.extensions["classroom.db"].close_all()
 

@@ -3,36 +3,21 @@ restored in place of the database serves the students' results again."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import sqlite3
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from support import FIXTURES, make_app
 
 from classroom.content import load_catalogue
 from classroom.db import connect, get_db
 from classroom.store import attempts, classes, students
 
-TESTS = Path(__file__).resolve().parent
-FIXTURES = TESTS / "fixtures"
 BACKUP_SECONDS = 20
-
-
-def _make_app(tmp_path: Path, **config):
-    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app(tmp_path, **config)
 
 
 class Writer(threading.Thread):
@@ -74,7 +59,7 @@ class Writer(threading.Thread):
 @pytest.fixture
 def school(tmp_path: Path):
     """A class whose student Ada has submitted the sample quiz, through the pages."""
-    app = _make_app(tmp_path / "live")
+    app = make_app(tmp_path / "live")
     with app.app_context():
         klass = classes.create_class(get_db(), "7B", quiz_slugs=["sample-quiz"])
         # A school's year of work, about 20 MB: a copy made in small steps would start
@@ -230,7 +215,7 @@ def test_a_restored_backup_serves_the_students_results(school, tmp_path):
     restored_dir = tmp_path / "restored"
     restored_dir.mkdir()
     shutil.copyfile(target, restored_dir / "classroom.sqlite")
-    fresh = _make_app(restored_dir, DATABASE=str(restored_dir / "classroom.sqlite"))
+    fresh = make_app(restored_dir, DATABASE=str(restored_dir / "classroom.sqlite"))
     try:
         client = fresh.test_client()
         back = client.post("/resume", data={"resume_code": resume_code})

@@ -5,12 +5,10 @@ never get a 500, and every row they were told was saved is there."""
 from __future__ import annotations
 
 import http.cookiejar
-import importlib.util
 import json
 import logging
 import multiprocessing
 import re
-import sys
 import threading
 import time
 import urllib.error
@@ -21,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from support import FIXTURES, make_app
 from werkzeug.serving import make_server
 
 from classroom import grading
@@ -29,24 +28,10 @@ from classroom.db import BUSY_TIMEOUT_SECONDS, connect
 from classroom.migrations import migrate
 from classroom.store import attempts, classes, students, throttle
 
-TESTS = Path(__file__).resolve().parent
-FIXTURES = TESTS / "fixtures"
 PROCESSES = 16
 OPERATIONS = 200
 SUBMIT_EVERY = 10
 CHOICES = ("nobody", "minister")
-
-
-def _make_app(tmp_path: Path, **config):
-    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app(tmp_path, **config)
 
 
 def choice(process: int, operation: int) -> str:
@@ -206,7 +191,7 @@ class Browser:
 
 @pytest.fixture
 def server(tmp_path: Path):
-    app = _make_app(tmp_path)
+    app = make_app(tmp_path)
     quiet = logging.getLogger("werkzeug")
     level = quiet.level
     quiet.setLevel(logging.ERROR)

@@ -6,32 +6,19 @@ origin."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
+import test_hostile_input as hostile  # the school it sets up is shared
 from flask import Flask
+from support import make_app
 
 TESTS = Path(__file__).resolve().parent
 PACKAGE = TESTS.parent / "classroom"
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
 
-
-def _sibling(name: str):
-    """Another test module of this folder (the school it sets up is shared)."""
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-hostile = _sibling("test_hostile_input")
 School = hostile.School
 
 
@@ -217,7 +204,7 @@ def test_error_pages_carry_the_security_headers(school):
 
 
 def test_a_server_error_page_carries_the_security_headers(tmp_path):
-    app = hostile._make_app(tmp_path)
+    app = make_app(tmp_path)
 
     @app.get("/boom")
     def boom():
@@ -286,7 +273,7 @@ def _joined(app: Flask):
 
 
 def test_over_https_pages_demand_https_and_the_session_cookie_is_secure(tmp_path):
-    app = hostile._make_app(tmp_path, HTTPS=True)
+    app = make_app(tmp_path, HTTPS=True)
     try:
         client, joined = _joined(app)
         assert joined.status_code == 302
@@ -301,7 +288,7 @@ def test_over_https_pages_demand_https_and_the_session_cookie_is_secure(tmp_path
 
 
 def test_without_https_configured_there_is_no_hsts_and_no_secure_flag(tmp_path):
-    app = hostile._make_app(tmp_path)
+    app = make_app(tmp_path)
     try:
         client, joined = _joined(app)
         assert "Secure" not in [part.strip() for part in session_cookie(joined).split(";")]

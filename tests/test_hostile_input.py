@@ -5,19 +5,17 @@ bodies that are too large are refused; join codes cannot be guessed; names are e
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import FIXTURES, make_app
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from classroom.db import get_db
@@ -27,8 +25,6 @@ from classroom.store import students as student_store
 from classroom.store import teachers
 from classroom.store import throttle as throttle_store
 
-TESTS = Path(__file__).resolve().parent
-FIXTURES = TESTS / "fixtures"
 PASSWORD = "correct horse battery"
 # Another class's name, student and answer: never shown to this class's people.
 ELSEWHERE = ("Elsewhere-9Z", "Zed-Elsewhere", "Zed-secret-answer")
@@ -66,18 +62,6 @@ descriptor = "No claim to check."
 """
 
 
-def _make_app(tmp_path: Path, **config) -> Flask:
-    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app(tmp_path, **config)
-
-
 def content_with_writing(tmp_path: Path) -> dict[str, str]:
     """The test content plus a quiz with a written (teacher-graded) answer."""
     root = tmp_path / "content"
@@ -95,7 +79,7 @@ class School:
     """A teacher with a class, and a student in it who has submitted both quizzes."""
 
     def __init__(self, tmp_path: Path, student_name: str = "Ada"):
-        self.app = _make_app(tmp_path, **content_with_writing(tmp_path))
+        self.app = make_app(tmp_path, **content_with_writing(tmp_path))
         with self.app.app_context():
             db = get_db()
             self.teacher_id = teachers.create_teacher(db, "teacher", PASSWORD)
@@ -569,7 +553,7 @@ def test_a_form_with_too_many_parts_is_refused_with_413(school, content_type):
 
 def test_the_limits_hold_when_form_tokens_are_checked_too(tmp_path):
     """In production the token check reads the form first: still a 413, not a 400."""
-    app = _make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     try:
         client = app.test_client()
         parts = {f"k{n}": "v" for n in range(app.config["MAX_FORM_PARTS"] + 1)}

@@ -6,14 +6,13 @@ registry; no address or browser is ever stored; pages load nothing from elsewher
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
+import test_hostile_input as hostile  # the school it sets up is shared
 
 from classroom.db import get_db
 from classroom.migrations import migrate
@@ -21,19 +20,6 @@ from classroom.store import privacy
 
 TESTS = Path(__file__).resolve().parent
 
-
-def _sibling(name: str):
-    """Another test module of this folder (the school it sets up is shared)."""
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-hostile = _sibling("test_hostile_input")
 
 # Column names that hold a student's data wherever they appear.
 STUDENT_COLUMNS = {"student_id", "display_name", "resume_hash"}

@@ -4,34 +4,20 @@ cookies and pages locked down, author Markdown made safe, a secret never hard-co
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 import stat
-import sys
 from pathlib import Path
 
 import flask
 import pytest
+from support import FIXTURES, make_app
 
 from classroom import _instance_secret, codes, create_app
 from classroom.content.markdown import render_inline, render_markdown
 from classroom.db import get_db
 from classroom.store import classes as class_store
 
-TESTS = Path(__file__).resolve().parent
 QUIZ = "/quizzes/sample-quiz"
-
-
-def _make_app(tmp_path: Path, **config):
-    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app(tmp_path, **config)
 
 
 def _token(page: str) -> str:
@@ -48,7 +34,7 @@ def count(app, sql: str) -> int:
 
 @pytest.fixture
 def csrf_app(tmp_path: Path):
-    app = _make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
         app.config["JOIN_CODE"] = class_store.create_class(
             get_db(), "Class 7B", quiz_slugs=["sample-quiz"]
@@ -219,8 +205,8 @@ def test_an_app_without_a_configured_secret_uses_the_instance_secret(
     config = {
         "DATABASE": str(tmp_path / "classroom.sqlite"),
         "TESTING": True,
-        "LESSONS_DIR": str(TESTS / "fixtures" / "lessons"),
-        "QUIZZES_DIR": str(TESTS / "fixtures" / "quizzes"),
+        "LESSONS_DIR": str(FIXTURES / "lessons"),
+        "QUIZZES_DIR": str(FIXTURES / "quizzes"),
     }
     apps = [create_app(dict(config)) for _ in range(2)]
     try:

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
+from support import FIXTURES, make_app
 
 from classroom.db import get_db
 from classroom.library import catalogue
 from classroom.store import classes as class_store
 
-TESTS = Path(__file__).resolve().parent
 QUIZ = "/quizzes/sample-quiz"
-
-
-def _make_app(tmp_path: Path, **config):
-    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app(tmp_path, **config)
 
 
 def text(response) -> str:
@@ -175,12 +160,12 @@ def test_the_lesson_page_shows_the_article_with_numbered_sentences(client):
 def test_a_broken_quiz_file_is_named_on_its_page_and_other_quizzes_still_work(tmp_path):
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
-    shutil.copy(TESTS / "fixtures" / "quizzes" / "sample-quiz.toml", quizzes)
+    shutil.copy(FIXTURES / "quizzes" / "sample-quiz.toml", quizzes)
     broken = (quizzes / "sample-quiz.toml").read_text(encoding="utf-8")
     broken = broken.replace('slug = "sample-quiz"', 'slug = "broken"')
     broken = broken.replace('id = "strong-evidence"', 'id = "who-says"')
     (quizzes / "broken.toml").write_text(broken, encoding="utf-8")
-    app = _make_app(tmp_path, QUIZZES_DIR=str(quizzes))
+    app = make_app(tmp_path, QUIZZES_DIR=str(quizzes))
     try:
         with app.app_context():
             problems = [str(p) for p in catalogue().problems_for("quiz", "broken")]
@@ -358,8 +343,8 @@ def test_a_retake_sent_twice_starts_one_new_attempt_and_stops_at_the_limit(app, 
 def test_an_attempt_is_reviewed_against_the_quiz_the_student_saw(tmp_path):
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
-    shutil.copy(TESTS / "fixtures" / "quizzes" / "sample-quiz.toml", quizzes)
-    app = _make_app(tmp_path, QUIZZES_DIR=str(quizzes))
+    shutil.copy(FIXTURES / "quizzes" / "sample-quiz.toml", quizzes)
+    app = make_app(tmp_path, QUIZZES_DIR=str(quizzes))
     try:
         with app.app_context():
             code = class_store.create_class(get_db(), "Class 7B", quiz_slugs=["sample-quiz"])[

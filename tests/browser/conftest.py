@@ -7,18 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import LiveServer, start_server
+from harness import CHROMIUM, LiveServer, launch, start_server
 from playwright.sync_api import Browser, Page, sync_playwright
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -27,13 +17,6 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = start_server(tmp_path)
     yield server
     server.stop()
-
-
-def launch(playwright) -> Browser:
-    """Debian's Chromium, headless; a browser is never downloaded."""
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
 
 
 @pytest.fixture(scope="session")

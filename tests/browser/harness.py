@@ -1,28 +1,43 @@
-"""A real server for browser tests and screenshots: the bundled content on a fresh database.
+"""A real server for browser tests and screenshots: the bundled content on a fresh database,
+and the Chromium that opens it.
 
-Used by tests/browser/conftest.py (the `live_server` fixture) and by
-`python -m tests.browser.screenshots`, so both drive exactly the same app.
+Used by tests/browser/conftest.py (the `live_server` and `browser` fixtures) and by
+`python -m tests.browser.screenshots`, so both drive exactly the same app and browser.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
+from playwright.sync_api import Browser, Playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
-REPO = Path(__file__).resolve().parents[2]
+# support.py is in tests/: pytest puts that folder on sys.path, `python -m` does not.
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from support import REPO, make_app  # noqa: E402
+
 LESSONS_DIR = REPO / "lessons"
 QUIZZES_DIR = REPO / "quizzes"
 CLASS_NAME = "Class 7B"
 # The quizzes the browser tests take; they must exist before the server starts.
 REQUIRED_CONTENT = (LESSONS_DIR / "xinjiang-denial.md", QUIZZES_DIR / "sourcing.toml")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass
@@ -40,22 +55,6 @@ class LiveServer:
         self._server.server_close()
         self._thread.join(timeout=10)
         self.app.extensions["classroom.db"].close_all()
-
-
-def _make_app_factory() -> Callable[..., Flask]:
-    """tests/conftest.py's make_app.
-
-    pytest imports that file as a bare `conftest` module, which is not importable by
-    name from here (nor from `python -m`), so load it by path under a private name.
-    """
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app
 
 
 def wait_for_content(timeout: float = 300.0, poll: float = 2.0) -> None:
@@ -86,7 +85,7 @@ def start_server(data_dir: Path, **config) -> LiveServer:
         "WTF_CSRF_ENABLED": True,
     }
     settings.update(config)
-    app = _make_app_factory()(Path(data_dir), **settings)
+    app = make_app(Path(data_dir), **settings)
     with app.app_context():
         if "sourcing" not in catalogue().quizzes:
             problems = "\n".join(str(p) for p in catalogue().problems)
@@ -100,3 +99,10 @@ def start_server(data_dir: Path, **config) -> LiveServer:
     )
     thread.start()
     return LiveServer(f"http://127.0.0.1:{server.server_port}", join_code, app, server, thread)
+
+
+def launch(playwright: Playwright, *extra_args: str) -> Browser:
+    """Debian's Chromium, headless; a browser is never downloaded."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *extra_args]
+    )

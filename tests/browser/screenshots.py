@@ -19,21 +19,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from .harness import LiveServer, start_server
+from .harness import CHROMIUM, LiveServer, launch, start_server
 from .steps import LESSON, QUIZ, answer_by_clicking, join, quiz_questions, save_status
 from .teacher_steps import PASSWORD, add_students, log_in, submit_quiz
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--hide-scrollbars",
-    "--font-render-hinting=none",
-]
+# On top of the tests' Chromium: no scrollbars or hinting to vary between pictures.
+PICTURE_ARGS = ("--hide-scrollbars", "--font-render-hinting=none")
 DESKTOP = {"width": 1100, "height": 900}
 PHONE = {"width": 360, "height": 780}
 MAX_HEIGHT = 1600
@@ -176,9 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(Path(data_dir))
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-                )
+                browser = launch(playwright, *PICTURE_ARGS)
                 try:
                     saved = take(args.out, server, browser)
                 finally:

@@ -3,23 +3,20 @@ the quiz page of each quiz (so every question type), and results with every type
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from a11y import PHONE_WIDTH, assert_no_blocking_violations
 from harness import LiveServer
 from playwright.sync_api import Page, expect
 from steps import LESSON, answer_for, answer_with_mouse, expect_saved, join, quiz_questions
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 360
 QUIZZES = ("sourcing", "denial-rhetoric", "evidence-evaluation")
 ALL_TYPES = "evidence-evaluation"  # the quiz with every question type
 TYPES = {"single", "multiple", "match", "order", "evidence", "text"}
-BLOCKING = {"serious", "critical"}
 
 
 def join_page(page: Page, server: LiveServer) -> None:
@@ -104,17 +101,6 @@ PAGES: dict[str, Callable[[Page, LiveServer], None]] = {
 }
 
 
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']} [{v['helpUrl']}]")
-        for node in v["nodes"][:8]:
-            lines.append(f"    {json.dumps(node['target'])}: {node['html'][:160]}")
-            if node.get("failureSummary"):
-                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
-    return "\n".join(lines)
-
-
 def too_wide(page: Page) -> str:
     """What sticks out past the phone's width, if anything."""
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -138,9 +124,7 @@ def test_no_serious_violations_and_no_scroll_on_a_phone(
 ):
     """axe at desktop width, then the same page on a 360 px wide phone."""
     PAGES[name](page, live_server)
-    violations = Axe().run(page).response["violations"]
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"axe on the {name} page ({page.url}):\n{describe(blocking)}"
+    assert_no_blocking_violations(page, name)
 
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 780})
     page.wait_for_function(f"window.innerWidth === {PHONE_WIDTH}")

@@ -3,14 +3,13 @@ and the busiest ones fit a 360 px phone without sideways scrolling."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from a11y import PHONE_WIDTH, assert_no_blocking_violations
 from harness import CLASS_NAME, LiveServer, start_server
 from playwright.sync_api import Browser, Page, expect
 from teacher_steps import (
@@ -29,8 +28,6 @@ from classroom.store import teachers
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 360
-BLOCKING = {"serious", "critical"}
 TEACHER = "ms-rivera"
 NAMES = (
     "Ada Grace Alan Edsger Barbara Donald Frances Niklaus "
@@ -228,23 +225,6 @@ TEACHER_PAGES: dict[str, Callable[[Page, School], None]] = {
     "grading-empty": grading_empty,
     "invitations": invitations,
 }
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']} [{v['helpUrl']}]")
-        for node in v["nodes"][:8]:
-            lines.append(f"    {json.dumps(node['target'])}: {node['html'][:160]}")
-            if node.get("failureSummary"):
-                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
-    return "\n".join(lines)
-
-
-def assert_no_blocking_violations(page: Page, name: str) -> None:
-    violations = Axe().run(page).response["violations"]
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"axe on the {name} page ({page.url}):\n{describe(blocking)}"
 
 
 @pytest.mark.parametrize("name", TEACHER_PAGES)

@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from support import edit
 
 from classroom.content import load_catalogue
 
@@ -42,13 +43,6 @@ Agentless passive
 Euphemism
 : A mild word that hides what a thing is.
 """
-
-
-def edit(text: str, *changes: tuple[str, str]) -> str:
-    for old, new in changes:
-        assert text.count(old) == 1, f"{old!r} must appear exactly once"
-        text = text.replace(old, new)
-    return text
 
 
 @pytest.fixture

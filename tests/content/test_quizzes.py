@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import edit
 
 from classroom.content import Library, load_catalogue
 from classroom.questions import registered_types
@@ -88,13 +89,6 @@ correct = false
 feedback = "An interested party's assurance is not evidence."
 """
 SKILL_LIST = "sourcing, denial-rhetoric, evidence-evaluation"
-
-
-def edit(text: str, *changes: tuple[str, str]) -> str:
-    for old, new in changes:
-        assert text.count(old) == 1, f"{old!r} must appear exactly once"
-        text = text.replace(old, new)
-    return text
 
 
 @pytest.fixture

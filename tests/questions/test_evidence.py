@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import shutil
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support import edit, line_of
 from werkzeug.datastructures import MultiDict
 
 from classroom import grading
 from classroom.content import load_catalogue
 from classroom.content.quizzes import quiz_from_snapshot
-from classroom.db import get_db
 from classroom.questions import InvalidAnswer, question_type
-from classroom.store import classes
-
-TESTS = Path(__file__).resolve().parents[1]
-FIXTURES = TESTS / "fixtures"
 
 HEADER = """\
 format = 1
@@ -51,32 +44,6 @@ quote = "A leaked report"
 feedback = "The report is the source, even if we do not know who leaked it."
 """
 SENTENCES = ["p1s1", "p1s2", "p2s1", "p2s2"]
-
-
-def edit(text: str, *changes: tuple[str, str]) -> str:
-    for old, new in changes:
-        assert text.count(old) == 1, f"{old!r} must appear exactly once"
-        text = text.replace(old, new)
-    return text
-
-
-def line_of(text: str, needle: str, occurrence: int = 1) -> int:
-    found = [n for n, content in enumerate(text.splitlines(), start=1) if needle in content]
-    return found[occurrence - 1]
-
-
-@pytest.fixture
-def author(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Write quizzes/q.toml against the sample lesson; return the problems as printed."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(FIXTURES / "lessons", tmp_path / "lessons")
-    (tmp_path / "quizzes").mkdir()
-
-    def write(text: str) -> list[str]:
-        (tmp_path / "quizzes" / "q.toml").write_text(text, encoding="utf-8")
-        return [str(p) for p in load_catalogue(Path("lessons"), Path("quizzes")).problems]
-
-    return write
 
 
 def load(author, body: str = EVIDENCE):
@@ -262,32 +229,10 @@ def test_the_form_gives_the_sorted_sentence_ids(question):
 # In the app, without JavaScript
 
 
-def _make_app(tmp_path: Path, **config):
-    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app(tmp_path, **config), module.StudentActions
-
-
 @pytest.fixture
-def taking(tmp_path: Path):
-    shutil.copytree(FIXTURES / "lessons", tmp_path / "lessons")
-    shutil.copytree(FIXTURES / "quizzes", tmp_path / "quizzes")
-    (tmp_path / "quizzes" / "q.toml").write_text(HEADER + EVIDENCE, encoding="utf-8")
-    app, actions = _make_app(
-        tmp_path, LESSONS_DIR=str(tmp_path / "lessons"), QUIZZES_DIR=str(tmp_path / "quizzes")
-    )
-    with app.app_context():
-        code = classes.create_class(get_db(), "Class 7B", quiz_slugs=["q"])["join_code"]
-    student = actions(app.test_client())
-    student.join(code)
-    yield student
-    app.extensions["classroom.db"].close_all()
+def taking(quiz_taker):
+    _, student = quiz_taker(HEADER + EVIDENCE)
+    return student
 
 
 def test_every_sentence_is_a_checkbox_labelled_by_its_text(taking):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import shutil
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from flask import render_template_string
+from support import edit, line_of
 from werkzeug.datastructures import MultiDict
 
 from classroom import grading
@@ -18,10 +16,6 @@ from classroom.content import load_catalogue
 from classroom.db import get_db
 from classroom.questions import InvalidAnswer, question_type
 from classroom.questions.text import MAX_LENGTH, rubric_score
-from classroom.store import classes
-
-TESTS = Path(__file__).resolve().parents[1]
-FIXTURES = TESTS / "fixtures"
 
 HEADER = """\
 format = 1
@@ -55,32 +49,6 @@ level = 0
 label = "Basic"
 descriptor = "No claim to check."
 """
-
-
-def edit(text: str, *changes: tuple[str, str]) -> str:
-    for old, new in changes:
-        assert text.count(old) == 1, f"{old!r} must appear exactly once"
-        text = text.replace(old, new)
-    return text
-
-
-def line_of(text: str, needle: str, occurrence: int = 1) -> int:
-    found = [n for n, content in enumerate(text.splitlines(), start=1) if needle in content]
-    return found[occurrence - 1]
-
-
-@pytest.fixture
-def author(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Write quizzes/q.toml against the sample lesson; return the problems as printed."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(FIXTURES / "lessons", tmp_path / "lessons")
-    (tmp_path / "quizzes").mkdir()
-
-    def write(text: str) -> list[str]:
-        (tmp_path / "quizzes" / "q.toml").write_text(text, encoding="utf-8")
-        return [str(p) for p in load_catalogue(Path("lessons"), Path("quizzes")).problems]
-
-    return write
 
 
 def load(author, body: str = TEXT):
@@ -263,32 +231,9 @@ def test_the_limit_counts_a_line_end_once_as_the_browser_does(question):
 # In the app, without JavaScript
 
 
-def _make_app(tmp_path: Path, **config):
-    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app(tmp_path, **config), module.StudentActions
-
-
 @pytest.fixture
-def app_and_student(tmp_path: Path):
-    shutil.copytree(FIXTURES / "lessons", tmp_path / "lessons")
-    shutil.copytree(FIXTURES / "quizzes", tmp_path / "quizzes")
-    (tmp_path / "quizzes" / "q.toml").write_text(HEADER + TEXT, encoding="utf-8")
-    app, actions = _make_app(
-        tmp_path, LESSONS_DIR=str(tmp_path / "lessons"), QUIZZES_DIR=str(tmp_path / "quizzes")
-    )
-    with app.app_context():
-        code = classes.create_class(get_db(), "Class 7B", quiz_slugs=["q"])["join_code"]
-    student = actions(app.test_client())
-    student.join(code)
-    yield app, student
-    app.extensions["classroom.db"].close_all()
+def app_and_student(quiz_taker):
+    return quiz_taker(HEADER + TEXT)
 
 
 def test_the_answer_box_is_labelled_and_limited(app_and_student):

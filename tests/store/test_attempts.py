@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+from support import FIXTURES, make_app
 
 from classroom import grading
 from classroom.db import connect, get_db
@@ -16,20 +15,6 @@ from classroom.library import catalogue, quiz_at_version
 from classroom.store import attempts as attempt_store
 from classroom.store import classes as class_store
 from classroom.store import students as student_store
-
-TESTS = Path(__file__).resolve().parents[1]
-
-
-def _make_app(tmp_path: Path, **config):
-    """tests/conftest.py's make_app (pytest imports conftest under a bare name)."""
-    name = "_classroom_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module.make_app(tmp_path, **config)
 
 
 def _new_student(db, name: str = "Ada") -> int:
@@ -213,8 +198,8 @@ def test_submit_keeps_each_questions_score_and_the_total(db, quiz):
 def test_an_attempt_is_marked_against_the_quiz_it_was_taken_on(tmp_path: Path):
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
-    shutil.copy(TESTS / "fixtures" / "quizzes" / "sample-quiz.toml", quizzes)
-    app = _make_app(tmp_path, QUIZZES_DIR=str(quizzes))
+    shutil.copy(FIXTURES / "quizzes" / "sample-quiz.toml", quizzes)
+    app = make_app(tmp_path, QUIZZES_DIR=str(quizzes))
     try:
         with app.app_context():
             db = get_db()

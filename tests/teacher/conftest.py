@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from support import FIXTURES, make_app
 from werkzeug.security import generate_password_hash
 
-from classroom import clock, create_app, grading
+from classroom import clock, grading
 from classroom.db import get_db
 from classroom.library import catalogue
 from classroom.store import assignments as assignment_store
@@ -21,7 +22,6 @@ from classroom.store import attempts as attempt_store
 from classroom.store import classes as class_store
 from classroom.store import students as student_store
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_QUIZ = (FIXTURES / "quizzes" / "sample-quiz.toml").read_text()
 PASSWORD = "a long teacher password"
 # A quick hash, so that logging a test teacher in costs nothing; the account tests
@@ -234,17 +234,7 @@ def new_school(tmp_path: Path) -> Iterator:
         quiz_dir.mkdir(parents=True)
         for slug, text in (quizzes or {"sample-quiz": SAMPLE_QUIZ}).items():
             (quiz_dir / f"{slug}.toml").write_text(text)
-        settings = {
-            "TESTING": True,
-            "DATABASE": str(folder / "classroom.sqlite"),
-            "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False,
-            "LESSONS_DIR": str(FIXTURES / "lessons"),
-            "QUIZZES_DIR": str(quiz_dir),
-            "CONTENT_RELOAD_SECONDS": 0,
-            **config,
-        }
-        app = create_app(settings)
+        app = make_app(folder, QUIZZES_DIR=str(quiz_dir), **config)
         apps.append(app)
         with app.app_context():
             assert not catalogue().problems, catalogue().problems
