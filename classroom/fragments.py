@@ -7,7 +7,7 @@ import threading
 from flask import render_template
 from markupsafe import Markup
 
-_MAX = 64
+_MAX = 512  # lessons, readings and blank questions of every quiz version in use
 _cache: dict[tuple[str, int], tuple[object, Markup]] = {}
 _lock = threading.Lock()
 

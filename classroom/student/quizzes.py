@@ -86,6 +86,13 @@ def _render_quiz(
     quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
     lesson = catalogue().lessons.get(quiz_version.lesson)
     reread = once_per_version("student/_reading.html", lesson, lesson=lesson) if lesson else ""
+    # Unanswered questions look the same for everyone; after a refused post the page
+    # must show what was posted instead, so nothing is taken from the cache then.
+    blank_forms = {
+        q.id: once_per_version("student/_blank_question.html", q, q=q)
+        for q in quiz_version.questions
+        if q.id not in saved and not errors
+    }
     checked = {}
     if access.feedback == "after_each":
         # Answers already checked show their feedback in place of their inputs.
@@ -103,6 +110,7 @@ def _render_quiz(
         access=access,
         checked=checked,
         reread=reread,
+        blank_forms=blank_forms,
         confidence_levels=CONFIDENCE_LEVELS,
     ), status
 
