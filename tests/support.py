@@ -80,3 +80,30 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     """1-based line of the n-th line containing `needle`."""
     found = [n for n, content in enumerate(text.splitlines(), start=1) if needle in content]
     return found[occurrence - 1]
+
+
+# A written question graded on the three-level rubric, shared by the tests that need one.
+WRITTEN_QUESTION = """\
+[[questions]]
+id = "plan"
+type = "text"
+skill = "sourcing"
+points = 2
+prompt = "Name one claim you would check elsewhere, and say where."
+explanation = "The leaked report: ask the *engineers' union* whether it is genuine."
+
+[[questions.rubric]]
+level = 2
+label = "Proficient"
+descriptor = "Names a specific claim and an independent source."
+
+[[questions.rubric]]
+level = 1
+label = "Emergent"
+descriptor = "A claim without a source, or a source without a claim."
+
+[[questions.rubric]]
+level = 0
+label = "Basic"
+descriptor = "No claim to check."
+"""

@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import FIXTURES, make_app
+from support import FIXTURES, WRITTEN_QUESTION, make_app
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from classroom.db import get_db
@@ -30,36 +30,17 @@ PASSWORD = "correct horse battery"
 ELSEWHERE = ("Elsewhere-9Z", "Zed-Elsewhere", "Zed-secret-answer")
 LEAKS = ("Traceback", "sqlite3.", "OperationalError", "IntegrityError", "SELECT ", "INSERT ")
 
-WRITING_QUIZ = """\
+WRITING_QUIZ = (
+    """\
 format = 1
 slug = "writing"
 title = "Writing"
 lesson = "sample"
 skill = "sourcing"
 
-[[questions]]
-id = "plan"
-type = "text"
-skill = "sourcing"
-points = 2
-prompt = "Name one claim you would check elsewhere, and say where."
-explanation = "The leaked report: ask the engineers' union whether it is genuine."
-
-[[questions.rubric]]
-level = 2
-label = "Proficient"
-descriptor = "Names a specific claim and an independent source."
-
-[[questions.rubric]]
-level = 1
-label = "Emergent"
-descriptor = "A claim without a source, or a source without a claim."
-
-[[questions.rubric]]
-level = 0
-label = "Basic"
-descriptor = "No claim to check."
 """
+    + WRITTEN_QUESTION
+)
 
 
 def content_with_writing(tmp_path: Path) -> dict[str, str]:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import render_template_string
-from support import edit, line_of
+from support import WRITTEN_QUESTION, edit, line_of
 from werkzeug.datastructures import MultiDict
 
 from classroom import grading
@@ -25,30 +25,7 @@ lesson = "sample"
 skill = "sourcing"
 
 """
-TEXT = """\
-[[questions]]
-id = "plan"
-type = "text"
-skill = "sourcing"
-points = 2
-prompt = "Name one claim you would check elsewhere, and say where."
-explanation = "The leaked report: ask the *engineers' union* whether it is genuine."
-
-[[questions.rubric]]
-level = 2
-label = "Proficient"
-descriptor = "Names a specific claim and an independent source."
-
-[[questions.rubric]]
-level = 1
-label = "Emergent"
-descriptor = "A claim without a source, or a source without a claim."
-
-[[questions.rubric]]
-level = 0
-label = "Basic"
-descriptor = "No claim to check."
-"""
+TEXT = WRITTEN_QUESTION
 
 
 def load(author, body: str = TEXT):
