@@ -39,11 +39,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    from classroom import cli, db, errors, library, migrations, student, teacher, views
+    from classroom import cli, db, errors, library, migrations, sessions, student, teacher, views
+    from classroom.student import fast_autosave
 
     if app.config["MIGRATE_ON_START"]:
         migrations.migrate(app.config["DATABASE"])
     db.init_app(app)
+    sessions.install(app)
     library.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
@@ -51,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(student.bp)
     app.register_blueprint(teacher.bp)
+    fast_autosave.install(app)
     return app
 
 

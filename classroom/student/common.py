@@ -1,4 +1,4 @@
-"""What the student views share: who the student is, and the CSRF check by hand."""
+"""What the student views share: who the student is, and the join-code throttle."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import (
-    current_app,
     flash,
     g,
     jsonify,
@@ -17,8 +16,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 
 from classroom.auth import address_key
 from classroom.db import get_db
@@ -29,17 +26,6 @@ from classroom.store import throttle
 from classroom.student import bp
 
 CODE_FAILURES_PER_MINUTE = 10  # wrong join or resume codes from one address
-
-
-def csrf_ok(token: str | None) -> bool:
-    """Check a token by hand, for the views that must answer a bad one themselves."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return True
-    try:
-        validate_csrf(token)
-    except ValidationError:
-        return False
-    return True
 
 
 def current_student() -> dict[str, Any] | None:

@@ -24,10 +24,11 @@ from classroom.forms import ActionForm
 from classroom.fragments import once_per_version
 from classroom.library import catalogue, quiz_at_version
 from classroom.questions import InvalidAnswer
+from classroom.sessions import csrf_ok
 from classroom.store import attempts as attempt_store
 from classroom.student import bp
 from classroom.student.account import broken_content_page
-from classroom.student.common import csrf_ok, current_student, student_required
+from classroom.student.common import current_student, student_required
 
 
 def _quiz_or_404(slug: str):
