@@ -62,24 +62,30 @@ def init_app(app: Flask) -> None:
             abort(413)
 
     @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        if getattr(g, "private", False) or request.endpoint not in {"static", "healthz"}:
-            # Pages may show a student's work; shared school computers must not cache them.
-            response.headers.setdefault("Cache-Control", "no-store")
-        if app.config.get("HTTPS"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+    def add_security_headers(response: Response) -> Response:
+        private = getattr(g, "private", False) or request.endpoint not in {"static", "healthz"}
+        for name, value in security_headers(
+            html=response.mimetype == "text/html", private=private, https=app.config["HTTPS"]
+        ):
+            response.headers.setdefault(name, value)
         return response
 
     @app.get("/healthz")
     def healthz() -> Response:
         return Response("ok\n", mimetype="text/plain")
+
+
+def security_headers(*, html: bool, private: bool, https: bool) -> list[tuple[str, str]]:
+    """The headers every response carries, by what it is and whom it is for."""
+    headers = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin")]
+    if html:
+        headers += [("Content-Security-Policy", CSP), ("X-Frame-Options", "DENY")]
+    if private:
+        # Pages may show a student's work; shared school computers must not cache them.
+        headers.append(("Cache-Control", "no-store"))
+    if https:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
 
 
 def format_percent(value: float | None) -> str:
