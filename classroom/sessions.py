@@ -12,14 +12,13 @@ from __future__ import annotations
 import hmac
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.wrappers import Request
-from flask_wtf.csrf import validate_csrf
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-from wtforms.validators import ValidationError
+from itsdangerous import BadData, BadSignature, URLSafeTimedSerializer
 
 SCALARS = (str, int, float, bool, type(None))
 
@@ -59,23 +58,27 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         if not app.secret_key:
             return None
         cookie = request.cookies.get(self.get_cookie_name(app))
-        if not cookie:
-            return self.session_class()
+        data = self.data_of(app, cookie) if cookie else None
+        return self.session_class(data or {})  # a copy: the remembered data stays as it was
+
+    def data_of(self, app: Flask, cookie: str) -> dict[str, Any] | None:
+        """What a session cookie carries, or None when it does not verify. Read only."""
         max_age = app.permanent_session_lifetime.total_seconds()
         key = (app.secret_key, cookie)
         data = self.verified.get(key, max_age)
         if data is not None:
-            return self.session_class(data)
-        serializer = self.get_signing_serializer(app)
+            return data
         try:
-            data, signed = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+            data, signed = self.get_signing_serializer(app).loads(
+                cookie, max_age=max_age, return_timestamp=True
+            )
         except BadSignature:
-            return self.session_class()
+            return None
         # Only flat sessions are remembered: a copy of them cannot share a mutable
         # value (a list of flashed messages) with the remembered one.
         if all(isinstance(value, SCALARS) for value in data.values()):
-            self.verified.put(key, dict(data), signed.timestamp())
-        return self.session_class(data)
+            self.verified.put(key, data, signed.timestamp())
+        return data
 
 
 def install(app: Flask) -> None:
@@ -84,26 +87,30 @@ def install(app: Flask) -> None:
 
 
 def csrf_ok(token: str | None) -> bool:
-    """Whether a posted CSRF token is valid for this session (Flask-WTF's rules)."""
-    config = current_app.config
+    """Whether a posted CSRF token is valid for this request's session."""
+    return csrf_matches(current_app, session, token)
+
+
+def csrf_matches(app: Flask, data: Mapping[str, Any], token: str | None) -> bool:
+    """Flask-WTF's rule for a token, for a session's data: signed with the app's key for
+    CSRF, younger than WTF_CSRF_TIME_LIMIT, and carrying the session's own raw token."""
+    config = app.config
     if not config.get("WTF_CSRF_ENABLED", True):
         return True
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    expected = session.get(field)
+    expected = data.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if not token or not isinstance(expected, str):
         return False
     time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
-    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-    verified: Verified = current_app.extensions["classroom.csrf_verified"]
-    remembered = verified.get((secret, token), time_limit)
-    if remembered is not None:
-        return hmac.compare_digest(remembered, expected)
-    try:
-        validate_csrf(token)
-    except ValidationError:
-        return False
-    # Valid: the token's own timestamp bounds how long it may be remembered.
-    serializer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
-    raw, signed = serializer.loads(token, return_timestamp=True)
-    verified.put((secret, token), raw, signed.timestamp())
-    return True
+    secret = config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    verified: Verified = app.extensions["classroom.csrf_verified"]
+    raw = verified.get((secret, token), time_limit)
+    if raw is None:
+        serializer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+        try:
+            raw, signed = serializer.loads(token, max_age=time_limit, return_timestamp=True)
+        except BadData:
+            return False
+        if not isinstance(raw, str):
+            return False
+        verified.put((secret, token), raw, signed.timestamp())
+    return hmac.compare_digest(raw, expected)

@@ -5,13 +5,13 @@ student at once. Flask's machinery around a view (the request context, routing, 
 the session and response objects) costs the server several times the save itself, so
 the common case is answered here, in front of the app:
 
-- the session cookie and the CSRF token verified earlier in this process (sessions.py);
+- a session cookie and a CSRF token that verify (sessions.py, which remembers them);
 - a small URL-encoded form naming a question of the quiz as it is now;
 - an answer that reads as that question's answer (the question type's own reader);
 - one SQL statement that checks every rule for saving and writes
   (attempts.save_if_open).
 
-Anything else (a new token, a closed quiz, a cleared answer, an attempt on an older
+Anything else (a refused token, a closed quiz, a cleared answer, an attempt on an older
 version, a malformed form, an error of any kind) goes to the Flask view untouched,
 which answers it with its full messages. The two answer a valid save with the same
 bytes and headers; tests/student/test_fast_autosave.py holds them to that.
@@ -19,7 +19,6 @@ bytes and headers; tests/student/test_fast_autosave.py holds them to that.
 
 from __future__ import annotations
 
-import hmac
 import io
 import json
 import re
@@ -34,6 +33,7 @@ from werkzeug.http import parse_cookie
 
 from classroom.answers import read_question
 from classroom.questions import InvalidAnswer
+from classroom.sessions import RememberingSessionInterface, csrf_matches
 from classroom.store import attempts as attempt_store
 from classroom.views import security_headers
 
@@ -99,8 +99,8 @@ class FastAutosave:
         if len(pairs) > (config.get("MAX_FORM_PARTS") or 0):
             return None
         form = MultiDict(pairs)
-        if config.get("WTF_CSRF_ENABLED", True) and not self._csrf_remembered(
-            session, form.get("csrf_token") or environ.get("HTTP_X_CSRFTOKEN")
+        if not csrf_matches(
+            self.app, session, form.get("csrf_token") or environ.get("HTTP_X_CSRFTOKEN")
         ):
             return None
         quiz = self.app.extensions["classroom.library"].current().quizzes.get(slug)
@@ -135,28 +135,13 @@ class FastAutosave:
         return (json.dumps(reply, separators=(",", ":"), sort_keys=True) + "\n").encode()
 
     def _verified_session(self, environ: Environ) -> dict[str, Any] | None:
-        """The session's data if its cookie verified earlier in this process."""
+        """The session's data, if its cookie verifies."""
         app = self.app
-        remembered = getattr(app.session_interface, "verified", None)
-        if remembered is None or not app.secret_key:
+        interface = app.session_interface
+        if not isinstance(interface, RememberingSessionInterface) or not app.secret_key:
             return None
         cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
-        if not cookie:
-            return None
-        return remembered.get(
-            (app.secret_key, cookie), app.permanent_session_lifetime.total_seconds()
-        )
-
-    def _csrf_remembered(self, session: dict[str, Any], token: str | None) -> bool:
-        config = self.app.config
-        expected = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-        if not token or not isinstance(expected, str):
-            return False
-        secret = config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
-        remembered = self.app.extensions["classroom.csrf_verified"].get(
-            (secret, token), config.get("WTF_CSRF_TIME_LIMIT", 3600)
-        )
-        return remembered is not None and hmac.compare_digest(remembered, expected)
+        return interface.data_of(app, cookie) if cookie else None
 
 
 def install(app: Flask) -> None:
