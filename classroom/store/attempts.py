@@ -24,6 +24,13 @@ SELECT ?, ?, ?, ?, ? WHERE EXISTS (
 ON CONFLICT (attempt_id, question_id) DO UPDATE SET
     answer = excluded.answer, confidence = excluded.confidence, saved_at = excluded.saved_at
 """
+_SUBMIT_ANSWER = """
+INSERT INTO responses (attempt_id, question_id, answer, confidence, saved_at, score)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (attempt_id, question_id) DO UPDATE SET
+    answer = excluded.answer, confidence = excluded.confidence, saved_at = excluded.saved_at,
+    score = excluded.score
+"""
 _CLEAR = """
 DELETE FROM responses WHERE attempt_id = ? AND question_id = ? AND EXISTS (
     SELECT 1 FROM attempts WHERE id = ? AND student_id = ? AND submitted_at IS NULL)
@@ -221,20 +228,40 @@ def submit(
         attempt = get_attempt(db, attempt_id, student_id)
         if attempt is None or attempt["submitted_at"] is not None:
             return attempt
-        _write(db, attempt_id, student_id, posted)
-        saved = answers(db, attempt_id)
-        scores = grade({qid: row["answer"] for qid, row in saved.items()})
+        final = {qid: row["answer"] for qid, row in answers(db, attempt_id).items()}
+        kept = set(final) - set(posted)  # saved earlier and not in this form
+        for question_id, (answer, _) in posted.items():
+            if answer is None:
+                final.pop(question_id, None)
+            else:
+                final[question_id] = answer
+        scores = grade(final)
+        now = clock.stamp()
+        # The attempt is this student's and open, and the write lock is held: the
+        # answers go in as they are, each with its score, in one statement.
+        db.conn.executemany(
+            _SUBMIT_ANSWER,
+            [
+                (attempt_id, qid, json.dumps(answer), confidence, now, scores.get(qid))
+                for qid, (answer, confidence) in posted.items()
+                if answer is not None
+            ],
+        )
+        db.conn.executemany(
+            "DELETE FROM responses WHERE attempt_id = ? AND question_id = ?",
+            [(attempt_id, qid) for qid, (answer, _) in posted.items() if answer is None],
+        )
         db.conn.executemany(
             "UPDATE responses SET score = ? WHERE attempt_id = ? AND question_id = ?",
-            [(score, attempt_id, question_id) for question_id, score in scores.items()],
+            [(scores.get(qid), attempt_id, qid) for qid in kept],
         )
-        ungraded = sum(1 for qid, score in scores.items() if score is None and qid in saved)
+        ungraded = sum(1 for score in scores.values() if score is None)
         total = sum(score for score in scores.values() if score is not None)
         db.conn.execute(
             "UPDATE attempts SET submitted_at = ?, score = ?, ungraded = ? WHERE id = ?",
-            [clock.stamp(), total, ungraded, attempt_id],
+            [now, total, ungraded, attempt_id],
         )
-        return get_attempt(db, attempt_id, student_id)
+        return {**attempt, "submitted_at": now, "score": total, "ungraded": ungraded}
 
 
 def _is_open(db: Database, attempt_id: int, student_id: int) -> bool:

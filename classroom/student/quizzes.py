@@ -127,9 +127,13 @@ def save_or_submit(slug: str, attempt_id: int):
     if not access.open:
         return _not_open(quiz_version, access)
     db = get_db()
-    saved = attempt_store.answers(db, attempt_id)
     posted, errors = read_quiz(quiz_version, request.form)
     action = request.form.get("action", "save")
+    # What was saved before is needed to check answers one by one, to show the page
+    # again, or to count a save's answers; a valid submit does without the read.
+    token_ok = csrf_ok(request.form.get("csrf_token"))
+    needs_saved = access.feedback == "after_each" or errors or not token_ok or action != "submit"
+    saved = attempt_store.answers(db, attempt_id) if needs_saved else {}
     if access.feedback == "after_each":
         # An answer whose feedback was shown is final; only new answers are taken.
         posted = {qid: value for qid, value in posted.items() if qid not in saved}
@@ -137,7 +141,7 @@ def save_or_submit(slug: str, attempt_id: int):
             posted = {qid: value for qid, value in posted.items() if qid == action[6:]}
     if errors:
         return _render_quiz(attempt, {**saved, **as_form_values(posted)}, access, 400, errors)
-    if not csrf_ok(request.form.get("csrf_token")):
+    if not token_ok:
         return _render_quiz(
             attempt,
             {**saved, **as_form_values(posted)},

@@ -307,3 +307,22 @@ def test_best_scores_count_attempts_and_keep_the_best(db, quiz):
         1.0,
         3.0,
     )
+
+
+def test_submit_scores_answers_saved_earlier_and_drops_the_ones_cleared(db, quiz):
+    student_id = _new_student(db)
+    attempt = attempt_store.open_or_start(db, student_id, quiz)
+    attempt_store.save_answers(db, attempt["id"], student_id, {"who-says": ("nobody", None)})
+    attempt_store.save_answers(
+        db, attempt["id"], student_id, {"strong-evidence": (["report"], None)}
+    )
+
+    done = attempt_store.submit(
+        db, attempt["id"], student_id, {"strong-evidence": (None, None)}, _grader(quiz)
+    )
+
+    saved = attempt_store.answers(db, attempt["id"])
+    assert set(saved) == {"who-says"}
+    assert saved["who-says"]["score"] == 1.0
+    assert done["score"] == 1.0
+    assert done == attempt_store.get_attempt(db, attempt["id"], student_id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from classroom.db import connect
+from classroom.db import connect, durable
 from classroom.migrations import migrate, migrations
 
 
@@ -80,5 +82,32 @@ def test_a_student_of_a_class_that_does_not_exist_is_refused(database: Path):
                 "INSERT INTO students (class_id, display_name, resume_hash, created_at) "
                 "VALUES (999, 'Ada', 'x', '2024-01-01T00:00:00+00:00')"
             )
+    finally:
+        db.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to name the synced file")
+def test_a_durable_write_is_on_disk_before_it_returns_and_no_writer_waits_for_the_disk(
+    database: Path, monkeypatch
+):
+    db = connect(database)
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        # Which file is synced, and whether the write lock was still held meanwhile.
+        synced.append((os.readlink(f"/proc/self/fd/{fd}"), db.write_lock._thread_lock.locked()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    try:
+        with durable(db):
+            db.conn.execute(
+                "INSERT INTO classes (name, join_code, created_at) VALUES ('7B', 'ABC', 'now')"
+            )
+        assert synced == [(f"{database}-wal", False)]
+        other = connect(database)
+        assert other.execute("SELECT count(*) FROM classes").fetchone()[0] == 1
+        other.close()
     finally:
         db.close()
