@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import render_template
+from flask import render_template, session
 from markupsafe import Markup
 
 _MAX = 512  # lessons, readings and blank questions of every quiz version in use
@@ -25,3 +25,25 @@ def once_per_version(template: str, owner: object, **context: object) -> Markup:
         # The owner is kept with its HTML, so its id cannot be reused while cached.
         _cache[key] = (owner, html)
     return html
+
+
+_NAV_SLOT = Markup("<!-- navigation -->")  # nh3 drops comments: no content can forge it
+_pages: dict[tuple, tuple[object, str, str]] = {}
+
+
+def page_around_nav(template: str, owner: object, key: tuple, **context: object) -> str:
+    """A page that is the same for everyone it is shown to but for the navigation (who is
+    signed in): the rest is rendered once per content version (`owner`) and `key`, the
+    navigation on every request. A page with flashed messages is rendered whole."""
+    if session.get("_flashes"):
+        return render_template(template, **context)
+    full_key = (template, id(owner), *key)
+    hit = _pages.get(full_key)
+    if hit is None or hit[0] is not owner:
+        head, tail = render_template(template, nav_slot=_NAV_SLOT, **context).split(_NAV_SLOT)
+        hit = (owner, head, tail)
+        with _lock:
+            if len(_pages) >= _MAX:
+                _pages.pop(next(iter(_pages)))
+            _pages[full_key] = hit
+    return hit[1] + render_template("_nav.html") + hit[2]

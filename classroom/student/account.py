@@ -17,7 +17,7 @@ from classroom import reports
 from classroom.access import quiz_access
 from classroom.db import get_db
 from classroom.forms import ActionForm, JoinForm, ResumeForm
-from classroom.fragments import once_per_version
+from classroom.fragments import once_per_version, page_around_nav
 from classroom.library import catalogue, quiz_at_version
 from classroom.store import assignments as assignment_store
 from classroom.store import attempts as attempt_store
@@ -152,8 +152,15 @@ def lesson(slug: str):
         assigned = assignment_store.assignments_for_class(get_db(), student["class_id"])
         quizzes = [q for q in quizzes if q.slug in assigned]
     body = once_per_version("student/_lesson_body.html", found, lesson=found)
-    return render_template(
-        "student/lesson.html", lesson=found, quizzes=quizzes, linked=student is not None, body=body
+    linked = student is not None
+    return page_around_nav(
+        "student/lesson.html",
+        cat,
+        (slug, linked, *(quiz.slug for quiz in quizzes)),
+        lesson=found,
+        quizzes=quizzes,
+        linked=linked,
+        body=body,
     )
 
 

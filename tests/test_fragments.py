@@ -1,0 +1,91 @@
+"""Pages rendered once and kept: the same bytes as a fresh render, each visitor's own
+navigation, and a new rendering once the content changes."""
+
+from __future__ import annotations
+
+import html
+import shutil
+
+from flask import render_template
+from support import FIXTURES, StudentActions, make_app
+
+from classroom import fragments
+from classroom.db import get_db
+from classroom.store import classes as class_store
+
+LESSON = "/lessons/sample"
+
+
+def _app(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES, content)
+    app = make_app(
+        tmp_path,
+        LESSONS_DIR=str(content / "lessons"),
+        QUIZZES_DIR=str(content / "quizzes"),
+    )
+    with app.app_context():
+        code = class_store.create_class(get_db(), "Class 7B", quiz_slugs=["sample-quiz"])[
+            "join_code"
+        ]
+    return app, code, content
+
+
+def _student(app, code, name):
+    student = StudentActions(app.test_client())
+    assert student.join(code, name).status_code == 302
+    return student.client
+
+
+def test_a_kept_lesson_page_is_byte_for_byte_a_fresh_rendering(tmp_path, monkeypatch):
+    app, code, _ = _app(tmp_path)
+    ada = _student(app, code, "Ada")
+    ada.get(LESSON)
+    kept = ada.get(LESSON).get_data()
+
+    def render_whole(template, owner, key, **context):
+        return render_template(template, **context)
+
+    monkeypatch.setattr("classroom.student.account.page_around_nav", render_whole)
+    assert ada.get(LESSON).get_data() == kept
+
+
+def test_each_visitor_sees_their_own_name_on_a_kept_page(tmp_path):
+    app, code, _ = _app(tmp_path)
+    ada, bea = _student(app, code, "Ada <Lovelace>"), _student(app, code, "Bea")
+    stranger = app.test_client()
+
+    pages = [html.unescape(c.get(LESSON).get_data(as_text=True)) for c in (ada, bea, stranger)]
+
+    assert "Ada <Lovelace> · Class 7B" in pages[0]
+    assert "Bea · Class 7B" in pages[1] and "Ada" not in pages[1]
+    assert "Teachers</a>" in pages[2] and "Class 7B" not in pages[2]
+    assert "&lt;Lovelace&gt;" in ada.get(LESSON).get_data(as_text=True)
+
+
+def test_a_flashed_message_shows_once_on_the_page_and_is_not_kept(tmp_path):
+    app, code, _ = _app(tmp_path)
+    ada = _student(app, code, "Ada")
+    ada.get(LESSON)
+    with ada.session_transaction() as session:
+        session["_flashes"] = [("success", "Saved: 2 of 2 questions answered.")]
+
+    first = ada.get(LESSON).get_data(as_text=True)
+    second = ada.get(LESSON).get_data(as_text=True)
+
+    assert "Saved: 2 of 2 questions answered." in first
+    assert "Saved: 2 of 2" not in second
+    assert "Ada · Class 7B" in second
+
+
+def test_an_edited_lesson_is_rendered_anew(tmp_path):
+    app, code, content = _app(tmp_path)
+    ada = _student(app, code, "Ada")
+    assert "A sample lesson" in ada.get(LESSON).get_data(as_text=True)
+    lesson = content / "lessons" / "sample.md"
+    lesson.write_text(lesson.read_text().replace("A sample lesson", "Edited lesson", 1))
+
+    page = ada.get(LESSON).get_data(as_text=True)
+
+    assert "Edited lesson" in page
+    assert len(fragments._pages) <= fragments._MAX
