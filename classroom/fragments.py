@@ -31,10 +31,14 @@ _NAV_SLOT = Markup("<!-- navigation -->")  # nh3 drops comments: no content can 
 _pages: dict[tuple, tuple[object, str, str]] = {}
 
 
-def page_around_nav(template: str, owner: object, key: tuple, **context: object) -> str:
+def page_around_nav(
+    template: str, owner: object, key: tuple, nav_key: tuple, **context: object
+) -> str:
     """A page that is the same for everyone it is shown to but for the navigation (who is
     signed in): the rest is rendered once per content version (`owner`) and `key`, the
-    navigation on every request. A page with flashed messages is rendered whole."""
+    navigation once per `nav_key` (the name and class it shows). A page with flashed
+    messages is rendered whole, and a teacher's navigation every time (it carries a
+    CSRF token)."""
     if session.get("_flashes"):
         return render_template(template, **context)
     full_key = (template, id(owner), *key)
@@ -46,4 +50,21 @@ def page_around_nav(template: str, owner: object, key: tuple, **context: object)
             if len(_pages) >= _MAX:
                 _pages.pop(next(iter(_pages)))
             _pages[full_key] = hit
-    return hit[1] + render_template("_nav.html") + hit[2]
+    return hit[1] + _nav(nav_key) + hit[2]
+
+
+_navs: dict[tuple, str] = {}
+_MAX_NAVS = 4096  # a school's students, a few hundred bytes each
+
+
+def _nav(nav_key: tuple) -> str:
+    if session.get("teacher_id") is not None:
+        return render_template("_nav.html")
+    nav = _navs.get(nav_key)
+    if nav is None:
+        nav = render_template("_nav.html")
+        with _lock:
+            if len(_navs) >= _MAX_NAVS:
+                _navs.pop(next(iter(_navs)))
+            _navs[nav_key] = nav
+    return nav

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Flask, Request, Response, abort, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -64,10 +66,13 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         private = getattr(g, "private", False) or request.endpoint not in {"static", "healthz"}
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()}  # a view's own value stays
         for name, value in security_headers(
             html=response.mimetype == "text/html", private=private, https=app.config["HTTPS"]
         ):
-            response.headers.setdefault(name, value)
+            if name.lower() not in present:
+                headers.add(name, value)
         return response
 
     @app.get("/healthz")
@@ -75,7 +80,8 @@ def init_app(app: Flask) -> None:
         return Response("ok\n", mimetype="text/plain")
 
 
-def security_headers(*, html: bool, private: bool, https: bool) -> list[tuple[str, str]]:
+@functools.cache
+def security_headers(*, html: bool, private: bool, https: bool) -> tuple[tuple[str, str], ...]:
     """The headers every response carries, by what it is and whom it is for."""
     headers = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin")]
     if html:
@@ -85,7 +91,7 @@ def security_headers(*, html: bool, private: bool, https: bool) -> list[tuple[st
         headers.append(("Cache-Control", "no-store"))
     if https:
         headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
-    return headers
+    return tuple(headers)
 
 
 def format_percent(value: float | None) -> str:

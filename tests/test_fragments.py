@@ -12,6 +12,7 @@ from support import FIXTURES, StudentActions, make_app
 from classroom import fragments
 from classroom.db import get_db
 from classroom.store import classes as class_store
+from classroom.store import teachers
 
 LESSON = "/lessons/sample"
 
@@ -43,7 +44,7 @@ def test_a_kept_lesson_page_is_byte_for_byte_a_fresh_rendering(tmp_path, monkeyp
     ada.get(LESSON)
     kept = ada.get(LESSON).get_data()
 
-    def render_whole(template, owner, key, **context):
+    def render_whole(template, owner, key, nav_key, **context):
         return render_template(template, **context)
 
     monkeypatch.setattr("classroom.student.account.page_around_nav", render_whole)
@@ -89,3 +90,20 @@ def test_an_edited_lesson_is_rendered_anew(tmp_path):
 
     assert "Edited lesson" in page
     assert len(fragments._pages) <= fragments._MAX
+
+
+def test_a_teacher_reading_a_kept_page_gets_their_own_navigation_and_token(tmp_path):
+    app, code, _ = _app(tmp_path)
+    _student(app, code, "Ada").get(LESSON)  # the page is kept now
+    with app.app_context():
+        teachers.create_teacher(get_db(), "ms-rivera", "a long teacher password")
+    teacher = app.test_client()
+    teacher.post(
+        "/teacher/login", data={"username": "ms-rivera", "password": "a long teacher password"}
+    )
+
+    page = teacher.get(LESSON).get_data(as_text=True)
+
+    assert "Log out ms-rivera" in page
+    assert 'name="csrf_token"' in page
+    assert "Ada · Class 7B" not in page

@@ -157,6 +157,7 @@ def lesson(slug: str):
         "student/lesson.html",
         cat,
         (slug, linked, *(quiz.slug for quiz in quizzes)),
+        ("student", student["display_name"], student["class_name"]) if linked else ("visitor",),
         lesson=found,
         quizzes=quizzes,
         linked=linked,
