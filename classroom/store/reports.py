@@ -10,32 +10,41 @@ from sqlite_utils import Database
 from classroom.store.rows import many
 
 # A student's first submitted attempt at a quiz: item statistics describe what the
-# class understood before feedback and retakes taught them the key.
-_FIRST_ATTEMPT_RESPONSES = """
-WITH firsts AS (
-    SELECT attempts.id, attempts.student_id, attempts.score, attempts.max_score,
-           attempts.quiz_version
-    FROM attempts JOIN students ON students.id = attempts.student_id
-    WHERE students.class_id = :class_id AND attempts.quiz_slug = :quiz
-      AND attempts.submitted_at IS NOT NULL
-      AND attempts.number = (
-          SELECT min(number) FROM attempts AS earlier
-          WHERE earlier.student_id = attempts.student_id AND earlier.quiz_slug = :quiz
-            AND earlier.submitted_at IS NOT NULL)
-)
-SELECT firsts.id AS attempt_id, firsts.student_id, firsts.score AS total,
-       firsts.max_score, firsts.quiz_version, responses.question_id,
-       responses.answer, responses.score, responses.confidence, responses.rubric_level
-FROM firsts LEFT JOIN responses ON responses.attempt_id = firsts.id
-ORDER BY firsts.student_id
+# class understood before feedback and retakes taught them the key. SQLite takes the
+# bare columns of a min() query from the row holding the minimum; the partial index
+# attempts_submitted covers every column read here.
+_FIRST_ATTEMPTS = """
+SELECT attempts.id AS attempt_id, attempts.student_id, min(attempts.number) AS number,
+       attempts.score AS total, attempts.max_score, attempts.quiz_version
+FROM students JOIN attempts ON attempts.student_id = students.id
+WHERE students.class_id = :class_id AND attempts.quiz_slug = :quiz
+  AND attempts.submitted_at IS NOT NULL
+GROUP BY students.id
+ORDER BY students.id
 """
+# The responses of those attempts, read apart so that each attempt's own columns are
+# read once rather than once per response.
+_RESPONSES_OF_ATTEMPTS = """
+SELECT attempt_id, question_id, answer, score, confidence, rubric_level
+FROM responses WHERE attempt_id IN (SELECT value FROM json_each(:attempt_ids))
+"""
+_NO_RESPONSE = dict.fromkeys(["question_id", "answer", "score", "confidence", "rubric_level"])
 
 
 def first_attempt_responses(db: Database, class_id: int, quiz_slug: str) -> list[dict]:
-    """One row per (first attempt, question answered), with the attempt's total."""
-    rows = many(db, _FIRST_ATTEMPT_RESPONSES, {"class_id": class_id, "quiz": quiz_slug})
-    for row in rows:
-        row["answer"] = json.loads(row["answer"]) if row["answer"] is not None else None
+    """One row per (first attempt, question answered), with the attempt's total; an
+    attempt submitted with no answer at all has one row with no question."""
+    attempts = many(db, _FIRST_ATTEMPTS, {"class_id": class_id, "quiz": quiz_slug})
+    found: dict[int, list[dict[str, Any]]] = {attempt["attempt_id"]: [] for attempt in attempts}
+    ids = json.dumps(list(found))
+    for response in many(db, _RESPONSES_OF_ATTEMPTS, {"attempt_ids": ids}):
+        response["answer"] = json.loads(response["answer"])
+        found[response["attempt_id"]].append(response)
+    rows = []
+    for attempt in attempts:
+        del attempt["number"]
+        for response in found[attempt["attempt_id"]] or [_NO_RESPONSE]:
+            rows.append({**attempt, **response})
     return rows
 
 
