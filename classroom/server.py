@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Any
 
 import click
 from flask import Flask
@@ -38,8 +38,9 @@ def announce(app: Flask, host: str, port: int, demo: bool) -> None:
 
 
 def run(host: str, port: int, threads: int, workers: int) -> None:
+    """Become the server: gunicorn on Unix, waitress where gunicorn cannot run."""
     try:
-        from gunicorn.app.base import BaseApplication
+        import gunicorn  # noqa: F401
     except ImportError:  # Windows: gunicorn needs fork()
         import waitress
 
@@ -47,28 +48,18 @@ def run(host: str, port: int, threads: int, workers: int) -> None:
 
         waitress.serve(create_app(), host=host, port=port, threads=threads * workers)
         return
-
-    class Gunicorn(BaseApplication):
-        def load_config(self) -> None:
-            options: dict[str, Any] = {
-                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "accesslog": None,
-                "errorlog": "-",
-                "loglevel": "warning",
-                "timeout": 60,
-                "graceful_timeout": 10,
-                "keepalive": 5,
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            from classroom import create_app
-
-            # Each worker builds its own app: no connection crosses a fork.
-            return create_app({"MIGRATE_ON_START": False})
-
-    Gunicorn().run()
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    # This process is replaced by gunicorn's, which never imports the app: it only
+    # watches the workers, so it stays small, and each worker loads the app itself.
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        *("--bind", bind, "--workers", str(workers), "--threads", str(threads)),
+        *("--worker-class", "gthread", "--error-logfile", "-", "--log-level", "warning"),
+        *("--timeout", "60", "--graceful-timeout", "10", "--keep-alive", "5"),
+        "classroom.wsgi:app",
+    ]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
