@@ -40,7 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
     from classroom import cli, db, errors, library, migrations, sessions, student, teacher, views
-    from classroom.student import fast_autosave
+    from classroom.student import fast_path
 
     if app.config["MIGRATE_ON_START"]:
         migrations.migrate(app.config["DATABASE"])
@@ -53,7 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(student.bp)
     app.register_blueprint(teacher.bp)
-    fast_autosave.install(app)
+    fast_path.install(app)
     return app
 
 

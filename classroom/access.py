@@ -44,7 +44,11 @@ class QuizAccess:
 
 
 def quiz_access(db: Database, student: dict[str, Any], quiz: Quiz) -> QuizAccess:
-    row = assignments.assignment(db, student["class_id"], quiz.slug)
+    return access_from(assignments.assignment(db, student["class_id"], quiz.slug), quiz)
+
+
+def access_from(row: dict[str, Any] | None, quiz: Quiz) -> QuizAccess:
+    """The rules from a class's assignment of the quiz (None: not assigned)."""
     if row is None:
         return QuizAccess(False, None, None, quiz.attempts, quiz.feedback, None)
     allowed = row["attempts_allowed"]

@@ -24,6 +24,17 @@ SELECT ?, ?, ?, ?, ? WHERE EXISTS (
 ON CONFLICT (attempt_id, question_id) DO UPDATE SET
     answer = excluded.answer, confidence = excluded.confidence, saved_at = excluded.saved_at
 """
+_ATTEMPT_WITH_ASSIGNMENT = """
+SELECT attempts.*, assignments.id AS a_id, assignments.opens_at AS a_opens_at,
+       assignments.closes_at AS a_closes_at, assignments.attempts_allowed AS a_attempts_allowed,
+       assignments.feedback AS a_feedback, assignments.role AS a_role
+FROM attempts
+JOIN students ON students.id = attempts.student_id
+JOIN classes ON classes.id = students.class_id AND classes.archived_at IS NULL
+LEFT JOIN assignments ON assignments.class_id = students.class_id
+    AND assignments.quiz_slug = attempts.quiz_slug
+WHERE attempts.id = ? AND attempts.student_id = ?
+"""
 _SUBMIT_ANSWER = """
 INSERT INTO responses (attempt_id, question_id, answer, confidence, saved_at, score)
 VALUES (?, ?, ?, ?, ?, ?)
@@ -34,30 +45,6 @@ ON CONFLICT (attempt_id, question_id) DO UPDATE SET
 _CLEAR = """
 DELETE FROM responses WHERE attempt_id = ? AND question_id = ? AND EXISTS (
     SELECT 1 FROM attempts WHERE id = ? AND student_id = ? AND submitted_at IS NULL)
-"""
-
-# One answer to an attempt that is open for saving, checked and written in one statement:
-# the attempt is this student's, on this quiz version and not submitted; the class is not
-# archived; the class was given the quiz, it is open now (QuizAccess.open) and its
-# feedback does not come after each answer. Kept in step with classroom.access by
-# tests/student/test_fast_autosave.py, which compares it with the full view.
-_SAVE_IF_OPEN = """
-INSERT INTO responses (attempt_id, question_id, answer, confidence, saved_at)
-SELECT attempts.id, :question, :answer, :confidence, :now
-FROM attempts
-JOIN students ON students.id = attempts.student_id
-JOIN classes ON classes.id = students.class_id
-JOIN assignments ON assignments.class_id = students.class_id
-    AND assignments.quiz_slug = attempts.quiz_slug
-WHERE attempts.id = :attempt AND attempts.student_id = :student
-    AND attempts.quiz_slug = :slug AND attempts.quiz_version = :version
-    AND attempts.submitted_at IS NULL
-    AND classes.archived_at IS NULL
-    AND (assignments.opens_at IS NULL OR assignments.opens_at <= :now)
-    AND (assignments.closes_at IS NULL OR assignments.closes_at > :now)
-    AND coalesce(assignments.feedback, :quiz_feedback) != 'after_each'
-ON CONFLICT (attempt_id, question_id) DO UPDATE SET
-    answer = excluded.answer, confidence = excluded.confidence, saved_at = excluded.saved_at
 """
 
 
@@ -84,6 +71,19 @@ def get_attempt(db: Database, attempt_id: int, student_id: int) -> dict[str, Any
     return one(
         db, "SELECT * FROM attempts WHERE id = ? AND student_id = ?", [attempt_id, student_id]
     )
+
+
+def attempt_with_assignment(
+    db: Database, attempt_id: int, student_id: int
+) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """The student's attempt, and their class's assignment of its quiz (None when the
+    quiz is not assigned); None when the attempt is not theirs or their class is archived.
+    """
+    row = one(db, _ATTEMPT_WITH_ASSIGNMENT, [attempt_id, student_id])
+    if row is None:
+        return None
+    assignment = {name[2:]: row.pop(name) for name in list(row) if name.startswith("a_")}
+    return row, assignment if assignment["id"] is not None else None
 
 
 def latest_attempt(db: Database, student_id: int, quiz_slug: str) -> dict[str, Any] | None:
@@ -184,36 +184,6 @@ def save_answers(db: Database, attempt_id: int, student_id: int, posted: Posted)
             return False
         _write(db, attempt_id, student_id, posted)
     return True
-
-
-def save_if_open(
-    db: Database,
-    *,
-    attempt_id: int,
-    student_id: int,
-    quiz: Quiz,
-    question_id: str,
-    answer: Any,
-    confidence: int | None,
-) -> bool:
-    """Save one answer if every rule for saving holds; False (nothing written) otherwise."""
-    with write_lock_of(db):
-        cursor = db.conn.execute(
-            _SAVE_IF_OPEN,
-            {
-                "attempt": attempt_id,
-                "student": student_id,
-                "slug": quiz.slug,
-                "version": quiz.version,
-                "quiz_feedback": quiz.feedback,
-                "question": question_id,
-                "answer": json.dumps(answer),
-                "confidence": confidence,
-                "now": clock.stamp(),
-            },
-        )
-        db.conn.commit()
-    return cursor.rowcount == 1
 
 
 def submit(

@@ -16,7 +16,7 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 
 from classroom import csrf, grading
-from classroom.access import QuizAccess, quiz_access
+from classroom.access import QuizAccess, access_from, quiz_access
 from classroom.answers import CONFIDENCE_LEVELS, as_form_values, read_question, read_quiz
 from classroom.db import get_db
 from classroom.errors import error_page
@@ -68,14 +68,14 @@ def _not_open(quiz: Any, access: QuizAccess):
 def _attempt_quiz(slug: str, attempt_id: int):
     """The student's own attempt, the quiz version it was taken on, and the access rules."""
     db = get_db()
-    student = current_student()
-    attempt = attempt_store.get_attempt(db, attempt_id, student["id"])
-    if attempt is None or attempt["quiz_slug"] != slug:
+    found = attempt_store.attempt_with_assignment(db, attempt_id, current_student()["id"])
+    if found is None or found[0]["quiz_slug"] != slug:
         abort(404)
+    attempt, assignment = found
     quiz_version = quiz_at_version(db, slug, attempt["quiz_version"])
     if quiz_version is None:
         abort(404)
-    access = quiz_access(db, student, catalogue().quizzes.get(slug) or quiz_version)
+    access = access_from(assignment, catalogue().quizzes.get(slug) or quiz_version)
     if not access.assigned:
         abort(404)
     return attempt, quiz_version, access

@@ -1,5 +1,5 @@
-"""Autosave's fast path answers a plainly valid save exactly as the view would, and
-leaves every other save, refused or unusual, to the view.
+"""The fast path answers a plainly valid autosave or submit exactly as the views would,
+and leaves every other post, refused or unusual, to the views.
 
 Each story runs twice, on an app with the fast path and on one without it, and the
 two must answer alike and leave the same rows behind.
@@ -43,6 +43,12 @@ class Student:
         data["csrf_token"] = self.token if token is None else token
         return self.client.post(f"{QUIZ}/attempts/{attempt or self.attempt}/answers", data=data)
 
+    def submit(self, answers: dict, token: str | None = None, attempt=None, action="submit"):
+        data = {f"q-{qid}": value for qid, value in answers.items()}
+        data["action"] = action
+        data["csrf_token"] = self.token if token is None else token
+        return self.client.post(f"{QUIZ}/attempts/{attempt or self.attempt}", data=data)
+
 
 class Classroom:
     """One app (with or without the fast path), its class, and a spy on the view."""
@@ -54,7 +60,7 @@ class Classroom:
         self.app = make_app(
             tmp_path,
             WTF_CSRF_ENABLED=True,
-            FAST_AUTOSAVE=fast,
+            FAST_PATH=fast,
             LESSONS_DIR=str(content / "lessons"),
             QUIZZES_DIR=str(content / "quizzes"),
             **config,
@@ -67,7 +73,9 @@ class Classroom:
             view = middleware.wsgi_app
 
             def counted(environ, start_response):
-                self.view_calls += environ["PATH_INFO"].endswith("/answers")
+                self.view_calls += environ["REQUEST_METHOD"] == "POST" and bool(
+                    re.fullmatch(r"/quizzes/[^/]+/attempts/\d+(/answers)?", environ["PATH_INFO"])
+                )
                 return view(environ, start_response)
 
             middleware.wsgi_app = counted
@@ -89,6 +97,11 @@ class Classroom:
 
     def rows(self) -> list[tuple]:
         sql = "SELECT attempt_id, question_id, answer, confidence FROM responses ORDER BY 1, 2"
+        with self.app.app_context():
+            return get_db().conn.execute(sql).fetchall()
+
+    def attempts(self) -> list[tuple]:
+        sql = "SELECT id, submitted_at IS NOT NULL, score, ungraded FROM attempts ORDER BY id"
         with self.app.app_context():
             return get_db().conn.execute(sql).fetchall()
 
@@ -130,6 +143,22 @@ def test_both_paths_answer_a_valid_save_with_the_same_bytes_and_headers(classroo
         assert room.rows() == [(ada.attempt, "strong-evidence", '["accused", "report"]', None)]
     assert replies[0] == replies[1]
     assert replies[0][2]["Cache-Control"] == "no-store"
+    assert classrooms[0].view_calls == 0
+
+
+def test_a_valid_submit_is_scored_without_reaching_the_view_and_answered_alike(classrooms):
+    replies, attempts = [], []
+    for room in classrooms:
+        ada = room.join()
+        ada.autosave("who-says", "minister")
+        reply = ada.submit({"who-says": "nobody", "strong-evidence": ["report", "accused"]})
+        replies.append(answered(reply))
+        attempts.append(room.attempts())
+        assert reply.headers["Location"] == f"{QUIZ}/attempts/{ada.attempt}/results"
+        assert ada.client.get(reply.headers["Location"]).status_code == 200
+    assert replies[0] == replies[1]
+    assert attempts[0] == attempts[1] == [(1, 1, 3.0, 0)]
+    assert replies[0][2]["Content-Security-Policy"].startswith("default-src 'self'")
     assert classrooms[0].view_calls == 0
 
 
@@ -185,16 +214,21 @@ DECLINED: dict[str, tuple[Callable[[Classroom, Student], None] | None, dict]] = 
 }
 
 
+def _first_save_then(room: Classroom, change) -> tuple[Student, int]:
+    """A student who saved once, then the story's change; the view's calls so far."""
+    ada = room.join()
+    assert ada.autosave("who-says", "minister").status_code == 200
+    if change:
+        change(room, ada)
+    return ada, room.view_calls
+
+
 @pytest.mark.parametrize("story", DECLINED)
 def test_a_save_the_fast_path_cannot_vouch_for_is_answered_by_the_view(classrooms, story):
     change, save = DECLINED[story]
     replies, rows = [], []
     for room in classrooms:
-        ada = room.join()
-        assert ada.autosave("who-says", "minister").status_code == 200
-        if change:
-            change(room, ada)
-        calls = room.view_calls
+        ada, calls = _first_save_then(room, change)
         reply = ada.autosave(
             save.get("question", "who-says"),
             *save.get("values", ("nobody",)),
@@ -211,6 +245,39 @@ def test_a_save_the_fast_path_cannot_vouch_for_is_answered_by_the_view(classroom
     assert rows[0] == rows[1]
 
 
+@pytest.mark.parametrize("story", DECLINED)
+def test_a_submit_the_fast_path_cannot_vouch_for_is_answered_by_the_view(classrooms, story):
+    change, save = DECLINED[story]
+    answers = {"who-says": save.get("values", ("nobody",))[0], "strong-evidence": ["report"]}
+    if "question" in save:
+        answers[save["question"]] = "nobody"
+    replies, rows, attempts = [], [], []
+    for room in classrooms:
+        ada, calls = _first_save_then(room, change)
+        reply = ada.submit(answers, token=save.get("token"))
+        replies.append((reply.status_code, reply.headers.get("Location")))
+        rows.append([row[1:] for row in room.rows()])
+        attempts.append(room.attempts())
+        if room is classrooms[0]:
+            # A blank answer, or a field the quiz does not have, is a valid submit.
+            valid = story in {"the answer is cleared", "the question is not in the quiz"}
+            assert room.view_calls == calls + (not valid)
+    assert replies[0] == replies[1]
+    assert rows[0] == rows[1]
+    assert attempts[0] == attempts[1]
+
+
+def test_a_save_without_javascript_is_left_to_the_view(classrooms):
+    fast, _ = classrooms
+    ada = fast.join()
+
+    saved = ada.submit({"who-says": "nobody"}, action="save")
+
+    assert saved.status_code == 302
+    assert fast.view_calls == 1
+    assert fast.attempts() == [(1, 0, None, 0)]
+
+
 def test_a_save_into_another_students_attempt_is_refused_by_the_view(classrooms):
     fast, _ = classrooms
     ada, mallory = fast.join("Ada"), fast.join("Mallory")
@@ -218,8 +285,11 @@ def test_a_save_into_another_students_attempt_is_refused_by_the_view(classrooms)
     mallory.autosave("who-says", "minister")
 
     reply = mallory.autosave("who-says", "nobody", attempt=ada.attempt)
+    submitted = mallory.submit({"who-says": "nobody"}, attempt=ada.attempt)
 
     assert reply.status_code == 404
+    assert submitted.status_code == 404
+    assert fast.attempts() == [(ada.attempt, 0, None, 0), (mallory.attempt, 0, None, 0)]
     assert fast.rows() == [
         (ada.attempt, "who-says", '"minister"', None),
         (mallory.attempt, "who-says", '"minister"', None),
