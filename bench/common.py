@@ -106,7 +106,7 @@ class Server:
         log_path: Path,
         *,
         workers: int = 2,
-        threads: int = 8,
+        threads: int = 4,
         port: int | None = None,
     ):
         self.db_path = Path(db_path)

@@ -271,7 +271,7 @@ def run_round(
     seed: int | None = None,
     students: int = 24,
     workers: int = 2,
-    threads: int = 8,
+    threads: int = 4,
 ) -> dict[str, Any]:
     """One drill on a fresh database in tmp_dir; the audit's findings, with "ok"."""
     tmp_dir = Path(tmp_dir)

@@ -1,6 +1,6 @@
 """Load benchmark: a class of simulated students against the real server.
 
-    python bench/load.py [--levels 10,50,200] [--seconds 5]
+    python bench/load.py [--levels 10,50,200] [--runs 3] [--seconds 5]
 
 Starts `classroom serve` (gunicorn, as in production) on 127.0.0.1 with a fresh
 database, then drives it from a separate load-generator process. At each concurrency
@@ -12,7 +12,10 @@ time for the whole class, as when a teacher says "now open the quiz":
 
 and, in the same run, timed bursts of the trivial /healthz route and of the lesson page
 at the same concurrency. Every step's throughput is also given as a ratio of /healthz's.
-At the end every answer the server acknowledged is looked up in the database: lost = N.
+Every level runs --runs times (three by default) and the tables give the median of each
+figure, every ratio taken within its own run: one burst on a shared machine can swing a
+single run by a tenth. At the end every answer the server acknowledged is looked up in
+the database: lost = N.
 
 Exit status: 1 if any acknowledged answer or submit is missing, or any request failed
 (5xx, connection error, wrong answer); targets missed on a noisy machine only print MISS.
@@ -26,6 +29,7 @@ import json
 import math
 import random
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,6 +65,7 @@ from bench.common import (  # noqa: E402
 LESSON = f"/lessons/{LESSON_SLUG}"
 STEPS = ["join form", "join", "welcome", "lesson", "quiz page", "autosave", "submit", "results"]
 RATIO_STEPS = ("autosave", "submit", "lesson (burst)")
+MEDIAN_FIGURES = ("rps", "p50", "p95", "p99", "seconds", "client_cpu")
 MAX_BURST_REQUESTS = 500_000  # per burst: a bound besides the time limit
 GENERATOR_TIMEOUT = 600  # seconds, for the whole load-generator process
 
@@ -387,22 +392,24 @@ async def generate(config: dict[str, Any]) -> None:
     # Warm-up: compile templates and open connections in every worker; not reported.
     await run_level(port, code, 4, 8, 0.5, 0.5, ctx, number)
     number += 8
-    for concurrency in config["levels"]:
-        print(f"LEVEL {concurrency}", flush=True)
-        n_students = max(concurrency * config["students_per_client"], config["min_students"])
-        result = await run_level(
-            port,
-            code,
-            concurrency,
-            n_students,
-            config["seconds"],
-            config["lesson_seconds"],
-            ctx,
-            number,
-        )
-        number += n_students
-        print("RESULT " + json.dumps(result), flush=True)
-        await asyncio.sleep(0.5)
+    for run in range(config["runs"]):
+        for concurrency in config["levels"]:
+            print(f"LEVEL {concurrency} RUN {run + 1}", flush=True)
+            n_students = max(concurrency * config["students_per_client"], config["min_students"])
+            result = await run_level(
+                port,
+                code,
+                concurrency,
+                n_students,
+                config["seconds"],
+                config["lesson_seconds"],
+                ctx,
+                number,
+            )
+            number += n_students
+            result["run"] = run + 1
+            print("RESULT " + json.dumps(result), flush=True)
+            await asyncio.sleep(0.5)
     Path(config["acks"]).write_text(json.dumps(ctx["acks"]))
     print("DONE", flush=True)
 
@@ -414,13 +421,43 @@ def generator_main(config_json: str) -> None:
 # --- the controller --------------------------------------------------------------------------
 
 
+def ratio_of(steps: dict[str, dict[str, Any]], name: str) -> float:
+    """A step's throughput as a share of /healthz's in the same run (or their median)."""
+    if "ratio" in steps[name]:
+        return steps[name]["ratio"]
+    ceiling = steps["healthz"]["rps"]
+    return steps[name]["rps"] / ceiling if ceiling else math.nan
+
+
+def median_of_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One level's runs as one: per step the median of each figure and of each ratio
+    (every ratio taken within its own run), the requests and errors of all runs."""
+    steps = {}
+    for name in runs[0]["steps"]:
+        parts = [run["steps"][name] for run in runs]
+        steps[name] = {
+            **{key: statistics.median(p[key] for p in parts) for key in MEDIAN_FIGURES},
+            "ratio": statistics.median(ratio_of(run["steps"], name) for run in runs),
+            "count": sum(p["count"] for p in parts),
+            "errors": sum(p["errors"] for p in parts),
+            "server_errors": sum(p["server_errors"] for p in parts),
+            "examples": [e for p in parts for e in p["examples"]][:3],
+        }
+    return {
+        "concurrency": runs[0]["concurrency"],
+        "students": sum(run["students"] for run in runs),
+        "runs": len(runs),
+        "ceilings": [run["steps"]["healthz"]["rps"] for run in runs],
+        "steps": steps,
+    }
+
+
 def print_level(result: dict[str, Any], memory: tuple[int, int] | None) -> None:
     steps = result["steps"]
-    ceiling = steps["healthz"]["rps"]
     rows = []
     for name in ["healthz", *STEPS, "lesson (burst)"]:
         s = steps[name]
-        ratio = s["rps"] / ceiling if ceiling else math.nan
+        ratio = ratio_of(steps, name)
         rows.append(
             [
                 name,
@@ -435,9 +472,10 @@ def print_level(result: dict[str, Any], memory: tuple[int, int] | None) -> None:
             ]
         )
     c = result["concurrency"]
+    runs = result.get("runs", 1)
     print(
         f"\n== {c} concurrent students ({result['students']} students through the flow; "
-        "bursts timed) =="
+        f"bursts timed{f'; medians of {runs} runs' if runs > 1 else ''}) =="
     )
     print(
         table(
@@ -455,6 +493,9 @@ def print_level(result: dict[str, Any], memory: tuple[int, int] | None) -> None:
             rows,
         )
     )
+    if result.get("ceilings"):
+        shown = ", ".join(f"{rps:,.0f}" for rps in result["ceilings"])
+        print(f"healthz in each run: {shown} req/s (each ratio is taken within its own run)")
     halves = steps["healthz"].get("halves")
     if halves:
         print(
@@ -537,9 +578,8 @@ def print_targets(
     for result in results:
         c = result["concurrency"]
         steps = result["steps"]
-        ceiling = steps["healthz"]["rps"]
         for name in RATIO_STEPS:
-            ratio = steps[name]["rps"] / ceiling if ceiling else 0.0
+            ratio = ratio_of(steps, name)
             rows.append(
                 [
                     f"{name} throughput at {c}",
@@ -686,6 +726,7 @@ def run_generator(
         "lesson_seconds": args.lesson_seconds,
         "students_per_client": args.students_per_client,
         "min_students": args.min_students,
+        "runs": args.runs,
         "acks": str(tmp_dir / "acks.json"),
     }
     generator = subprocess.Popen(
@@ -701,13 +742,16 @@ def run_generator(
         assert generator.stdout is not None
         for line in generator.stdout:
             if line.startswith("LEVEL "):
-                sampler.mark(line.split()[1])
-                print(f"\n… {line.split()[1]} concurrent students", flush=True)
+                level, run = line.split()[1], line.split()[3]
+                sampler.mark(level)
+                print(f"… {level} concurrent students, run {run}", flush=True)
             elif line.startswith("RESULT "):
                 result = json.loads(line[7:])
                 results.append(result)
-                print_level(result, sampler.by_label.get(str(result["concurrency"])))
-                sys.stdout.flush()
+                ratios = ", ".join(
+                    f"{name} {ratio_of(result['steps'], name):.2f}×" for name in RATIO_STEPS
+                )
+                print(f"  run {result['run']}: {ratios}", flush=True)
             elif line.startswith("DONE"):
                 done = True
             else:
@@ -718,7 +762,13 @@ def run_generator(
     if generator.returncode != 0:
         print(f"the load generator exited with {generator.returncode}")
         done = False
-    return results, done
+    medians = [
+        median_of_runs([result for result in results if result["concurrency"] == level])
+        for level in dict.fromkeys(result["concurrency"] for result in results)
+    ]
+    for result in medians:
+        print_level(result, sampler.by_label.get(str(result["concurrency"])))
+    return medians, done
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -752,8 +802,14 @@ def main(argv: list[str] | None = None) -> int:
         default=300,
         help="at least this many students per level (default 300)",
     )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="times every level is run; figures are their medians (default 3)",
+    )
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

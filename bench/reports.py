@@ -556,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
             failed = failed or bool(entry["errors"])
         print(
             f"\n== over HTTP: {TEACHERS} teachers at once, {HTTP_REQUESTS_PER_TEACHER} pages "
-            "each (real server, 2 workers × 8 threads) =="
+            "each (real server, 2 workers × 4 threads) =="
         )
         print(table(["page", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"], rows))
         all_q = found["all quizzes: SQL (submitted_attempts + 3 × first_attempt_responses)"]

@@ -128,7 +128,7 @@ def create_teacher(username: str) -> None:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--threads",
-    default=8,
+    default=4,
     show_default=True,
     type=click.IntRange(1, 64),
     help="Threads per worker process.",

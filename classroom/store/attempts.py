@@ -24,10 +24,10 @@ SELECT ?, ?, ?, ?, ? WHERE EXISTS (
 ON CONFLICT (attempt_id, question_id) DO UPDATE SET
     answer = excluded.answer, confidence = excluded.confidence, saved_at = excluded.saved_at
 """
+# The assignment's columns come last, in _ASSIGNMENT_COLUMNS' order.
 _ATTEMPT_WITH_ASSIGNMENT = """
-SELECT attempts.*, assignments.id AS a_id, assignments.opens_at AS a_opens_at,
-       assignments.closes_at AS a_closes_at, assignments.attempts_allowed AS a_attempts_allowed,
-       assignments.feedback AS a_feedback, assignments.role AS a_role
+SELECT attempts.*, assignments.id, assignments.opens_at, assignments.closes_at,
+       assignments.attempts_allowed, assignments.feedback, assignments.role
 FROM attempts
 JOIN students ON students.id = attempts.student_id
 JOIN classes ON classes.id = students.class_id AND classes.archived_at IS NULL
@@ -35,6 +35,7 @@ LEFT JOIN assignments ON assignments.class_id = students.class_id
     AND assignments.quiz_slug = attempts.quiz_slug
 WHERE attempts.id = ? AND attempts.student_id = ?
 """
+_ASSIGNMENT_COLUMNS = ("id", "opens_at", "closes_at", "attempts_allowed", "feedback", "role")
 _SUBMIT_ANSWER = """
 INSERT INTO responses (attempt_id, question_id, answer, confidence, saved_at, score)
 VALUES (?, ?, ?, ?, ?, ?)
@@ -79,11 +80,15 @@ def attempt_with_assignment(
     """The student's attempt, and their class's assignment of its quiz (None when the
     quiz is not assigned); None when the attempt is not theirs or their class is archived.
     """
-    row = one(db, _ATTEMPT_WITH_ASSIGNMENT, [attempt_id, student_id])
+    cursor = db.conn.execute(_ATTEMPT_WITH_ASSIGNMENT, [attempt_id, student_id])
+    row = cursor.fetchone()
     if row is None:
         return None
-    assignment = {name[2:]: row.pop(name) for name in list(row) if name.startswith("a_")}
-    return row, assignment if assignment["id"] is not None else None
+    split = len(row) - len(_ASSIGNMENT_COLUMNS)
+    attempt = dict(zip([d[0] for d in cursor.description[:split]], row[:split], strict=True))
+    if row[split] is None:
+        return attempt, None
+    return attempt, dict(zip(_ASSIGNMENT_COLUMNS, row[split:], strict=True))
 
 
 def latest_attempt(db: Database, student_id: int, quiz_slug: str) -> dict[str, Any] | None:
