@@ -28,7 +28,8 @@ class WriteLock:
 
     SQLite's busy handler makes a waiting writer sleep and retry, up to 100 ms a turn,
     which stretches the slowest saves under load; a writer blocked here is woken the
-    moment the one before it commits.
+    moment the one before it commits. A write that is one autocommitted statement
+    takes only the threads' lock (see thread_lock_of).
     """
 
     def __init__(self, path: str):
@@ -36,6 +37,10 @@ class WriteLock:
         self._thread_lock = threading.Lock()
         self._fd: int | None = None
         self._pid = 0
+
+    @property
+    def between_threads(self) -> threading.Lock:
+        return self._thread_lock
 
     def _file(self) -> int | None:
         if fcntl is None or self.path.startswith(":memory:"):
@@ -128,6 +133,31 @@ def write_lock_of(db: Database) -> contextlib.AbstractContextManager:
     """The database's writer queue, held around a write (a no-op for foreign connections)."""
     lock = getattr(db, "write_lock", None)
     return lock.held() if lock else contextlib.nullcontext()
+
+
+def thread_lock_of(db: Database) -> contextlib.AbstractContextManager:
+    """The writer queue of this process's threads alone, for a write that is a single
+    autocommitted statement. Across processes SQLite's own lock orders it: that lock is
+    taken and released inside the one call into SQLite, so no other thread can hold it
+    up while waiting for the interpreter, as with the file lock held between calls."""
+    lock = getattr(db, "write_lock", None)
+    return lock.between_threads if lock else contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def autocommit(db: Database) -> Iterator[Database]:
+    """Each statement its own transaction, for a write that is one statement: it spares
+    the BEGIN and COMMIT that Python's sqlite3 adds around it, each a round trip into
+    SQLite (and a handover of the interpreter's lock between threads)."""
+    conn = db.conn
+    if conn.in_transaction:
+        raise RuntimeError("autocommit inside an open transaction")
+    previous = conn.isolation_level
+    conn.isolation_level = None
+    try:
+        yield db
+    finally:
+        conn.isolation_level = previous
 
 
 @contextlib.contextmanager

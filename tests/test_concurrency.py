@@ -41,7 +41,8 @@ def choice(process: int, operation: int) -> str:
 def work(job: tuple[str, int, int]) -> dict:
     """One process: its own connection, OPERATIONS read-then-write steps for one student.
 
-    Each step opens (or starts) the student's attempt, saves an answer, and counts a
+    Each step opens (or starts) the student's attempt, saves two answers, then one alone
+    (as an autosave does), and counts a
     failure in the throttle (an increment: a lost update would show in the total); every
     SUBMIT_EVERY steps it submits and starts a retake.
     """
@@ -62,6 +63,10 @@ def work(job: tuple[str, int, int]) -> dict:
                 }
                 if not attempts.save_answers(db, attempt["id"], student_id, answer):
                     errors["save refused"] += 1
+                # One answer alone: the autosave's single autocommitted statement.
+                one = {"who-says": answer["who-says"]}
+                if not attempts.save_answers(db, attempt["id"], student_id, one):
+                    errors["autosave refused"] += 1
                 throttle.record_failure(db, f"process:{process}", 3600)
                 if operation % SUBMIT_EVERY == SUBMIT_EVERY - 1:
                     done = attempts.submit(

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from classroom import clock
 from classroom.content import Quiz
-from classroom.db import durable, immediate, write_lock_of
+from classroom.db import autocommit, durable, immediate, thread_lock_of
 from classroom.store.rows import many, one
 
 # (answer, confidence); an answer of None clears the question.
@@ -179,11 +179,10 @@ def save_answers(db: Database, attempt_id: int, student_id: int, posted: Posted)
     or already submitted (nothing is written then)."""
     if len(posted) == 1 and next(iter(posted.values()))[0] is not None:
         # The autosave of one answer: the statement checks owner and openness itself,
-        # so it needs no read first and holds the write lock for the shortest time.
-        with write_lock_of(db):
-            saved = _write(db, attempt_id, student_id, posted) == 1
-            db.conn.commit()
-        return saved
+        # so it needs no read first, no transaction around it, and holds the write lock
+        # for the shortest time.
+        with thread_lock_of(db), autocommit(db):
+            return _write(db, attempt_id, student_id, posted) == 1
     with immediate(db):
         if not _is_open(db, attempt_id, student_id):
             return False

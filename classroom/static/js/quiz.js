@@ -103,6 +103,8 @@
     if (!fieldset) { return; }
     updateProgress();
     var id = fieldset.getAttribute("data-question");
+    // At once, not when the save goes out: "Saved" must never describe an older answer.
+    show(fieldset.querySelector(".save-status"), "Saving…");
     clearTimeout(timers[id]);
     timers[id] = setTimeout(function () { save(fieldset, false); }, delay);
   }
