@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from classroom import clock
 from classroom.db import get_db
 from classroom.store import assignments
 from classroom.store import classes as class_store
+from classroom.student import fast_path
 
 QUIZ = "/quizzes/sample-quiz"
 
@@ -308,3 +310,26 @@ def test_a_save_from_a_removed_student_is_refused_by_the_view(classrooms):
 
     assert reply.status_code == 401
     assert fast.rows() == []
+
+
+def test_a_failure_in_the_fast_path_is_logged_and_the_view_answers_instead(
+    classrooms, monkeypatch, caplog
+):
+    fast, _ = classrooms
+    ada = fast.join()
+    real = fast_path.attempt_store.save_answers
+    failures = iter([sqlite3.OperationalError("disk I/O error")])
+
+    def failing_once(*args, **kwargs):
+        for error in failures:
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fast_path.attempt_store, "save_answers", failing_once)
+
+    reply = ada.autosave("who-says", "nobody")
+
+    assert reply.get_json() == {"saved": True, "question": "who-says", "answered": True}
+    assert fast.view_calls == 1
+    assert "the fast path failed" in caplog.text
+    assert fast.rows() == [(ada.attempt, "who-says", '"nobody"', None)]
