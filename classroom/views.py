@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from flask import Flask, Request, Response, abort, g, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
@@ -25,8 +26,18 @@ class RowIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class FormValues(ImmutableMultiDict):
+    """A posted form whose missing fields cost nothing: Werkzeug's get() raises and
+    catches an HTTP exception for each, and a quiz's form is read field by field."""
+
+    def get(self, key, default=None, type=None):  # Werkzeug's signature, "type" and all
+        return super().get(key, default, type) if key in self else default
+
+
 class LimitedRequest(Request):
     """MAX_FORM_PARTS for every form: Werkzeug applies it to multipart bodies only."""
+
+    parameter_storage_class = FormValues
 
     def _load_form_data(self) -> None:
         super()._load_form_data()

@@ -221,14 +221,16 @@ def submit(
                 if answer is not None
             ],
         )
-        db.conn.executemany(
-            "DELETE FROM responses WHERE attempt_id = ? AND question_id = ?",
-            [(attempt_id, qid) for qid, (answer, _) in posted.items() if answer is None],
-        )
-        db.conn.executemany(
-            "UPDATE responses SET score = ? WHERE attempt_id = ? AND question_id = ?",
-            [(scores.get(qid), attempt_id, qid) for qid in kept],
-        )
+        cleared = [(attempt_id, qid) for qid, (answer, _) in posted.items() if answer is None]
+        if cleared:
+            db.conn.executemany(
+                "DELETE FROM responses WHERE attempt_id = ? AND question_id = ?", cleared
+            )
+        if kept:
+            db.conn.executemany(
+                "UPDATE responses SET score = ? WHERE attempt_id = ? AND question_id = ?",
+                [(scores.get(qid), attempt_id, qid) for qid in kept],
+            )
         ungraded = sum(1 for score in scores.values() if score is None)
         total = sum(score for score in scores.values() if score is not None)
         db.conn.execute(

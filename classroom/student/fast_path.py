@@ -31,7 +31,6 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from flask import Flask
-from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_cookie
 from werkzeug.utils import redirect
 
@@ -42,7 +41,7 @@ from classroom.content import Quiz
 from classroom.questions import InvalidAnswer
 from classroom.sessions import RememberingSessionInterface, csrf_matches
 from classroom.store import attempts as attempt_store
-from classroom.views import security_headers
+from classroom.views import FormValues, security_headers
 
 AUTOSAVE = re.compile(r"/quizzes/([^/]+)/attempts/([0-9]{1,18})/answers")
 SUBMIT = re.compile(r"/quizzes/([^/]+)/attempts/([0-9]{1,18})")
@@ -147,7 +146,7 @@ class FastPath:
 
     def _open_attempt(
         self, environ: Environ, slug: str, attempt_id: int, body: bytes
-    ) -> tuple[int, Quiz, MultiDict] | None:
+    ) -> tuple[int, Quiz, FormValues] | None:
         """The student, the quiz and the form, when the post is plainly allowed."""
         config = self.app.config
         if len(body) != int(environ["CONTENT_LENGTH"]):  # the client went away mid-body
@@ -162,7 +161,7 @@ class FastPath:
             return None
         if len(pairs) > (config.get("MAX_FORM_PARTS") or 0):
             return None
-        form = MultiDict(pairs)
+        form = FormValues(pairs)
         token = form.get("csrf_token") or environ.get("HTTP_X_CSRFTOKEN")
         if not csrf_matches(self.app, session, token):
             return None
