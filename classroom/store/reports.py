@@ -48,6 +48,17 @@ def first_attempt_responses(db: Database, class_id: int, quiz_slug: str) -> list
     return rows
 
 
+def submitted_quiz_slugs(db: Database, class_id: int) -> set[str]:
+    """The quizzes the class has submitted attempts at (from the covering index alone)."""
+    rows = db.conn.execute(
+        "SELECT DISTINCT attempts.quiz_slug FROM students "
+        "JOIN attempts ON attempts.student_id = students.id "
+        "WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL",
+        [class_id],
+    ).fetchall()
+    return {slug for (slug,) in rows}
+
+
 def submitted_attempts(db: Database, class_id: int) -> list[dict[str, Any]]:
     """Every submitted attempt in the class, for the gradebook."""
     return many(

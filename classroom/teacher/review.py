@@ -22,7 +22,7 @@ def _class_quizzes(class_id: int) -> list:
     db = get_db()
     cat = catalogue()
     slugs = set(assignment_store.assignments_for_class(db, class_id))
-    slugs |= {a["quiz_slug"] for a in report_store.submitted_attempts(db, class_id)}
+    slugs |= report_store.submitted_quiz_slugs(db, class_id)
     return sorted(
         (cat.quizzes[s] for s in slugs if s in cat.quizzes), key=lambda q: (q.lesson, q.slug)
     )

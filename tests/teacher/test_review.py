@@ -11,6 +11,8 @@ import re
 import pytest
 
 from classroom import stats
+from classroom.db import get_db
+from classroom.store import assignments as assignment_store
 
 NEGATIVE_FLAG = "Most students who did well overall got this wrong: check the key."
 
@@ -105,6 +107,18 @@ def test_the_gradebook_links_each_score_to_its_attempt(school, rivera, content):
     client, klass = rivera
     attempt = school.take(school.student(klass["id"], "Ada"), content.RIGHT)
     page = text(client.get(f"/teacher/classes/{klass['id']}/gradebook"))
+    assert f"/teacher/classes/{klass['id']}/attempts/{attempt['id']}" in page
+
+
+def test_a_quiz_taken_before_it_was_unassigned_stays_in_the_gradebook(school, rivera, content):
+    client, klass = rivera
+    attempt = school.take(school.student(klass["id"], "Ada"), content.RIGHT)
+    with school.app.app_context():
+        assignment_store.unassign(get_db(), klass["id"], "sample-quiz")
+
+    page = text(client.get(f"/teacher/classes/{klass['id']}/gradebook"))
+
+    assert "Sample quiz" in page
     assert f"/teacher/classes/{klass['id']}/attempts/{attempt['id']}" in page
 
 
