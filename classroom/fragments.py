@@ -12,9 +12,12 @@ _cache: dict[tuple[str, int], tuple[object, Markup]] = {}
 _lock = threading.Lock()
 
 
-def once_per_version(template: str, owner: object, **context: object) -> Markup:
-    """Render `template` for this content object once; a reloaded file is a new object."""
-    key = (template, id(owner))
+def once_per_version(
+    template: str, owner: object, variant: tuple = (), **context: object
+) -> Markup:
+    """Render `template` for this content object (and `variant` of it) once; a reloaded
+    file is a new object."""
+    key = (template, id(owner), *variant)
     hit = _cache.get(key)
     if hit is not None and hit[0] is owner:
         return hit[1]

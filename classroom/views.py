@@ -55,7 +55,13 @@ def init_app(app: Flask) -> None:
 
     # Globals, not a context processor: question templates are imported without the
     # page's context (so Jinja caches them) and still need these.
+    def question_template(kind: str):
+        """A question type's macros: the template's module, built once and kept (an
+        {% import %} inside a loop re-checks the page's globals on every question)."""
+        return app.jinja_env.get_template(f"questions/{kind}.html").module
+
     app.jinja_env.globals.update(
+        question_template=question_template,
         SKILLS=SKILLS,
         FEEDBACK_MODES=FEEDBACK_MODES,
         points=format_points,

@@ -4,6 +4,7 @@ navigation, and a new rendering once the content changes."""
 from __future__ import annotations
 
 import html
+import re
 import shutil
 
 from flask import render_template
@@ -107,3 +108,26 @@ def test_a_teacher_reading_a_kept_page_gets_their_own_navigation_and_token(tmp_p
     assert "Log out ms-rivera" in page
     assert 'name="csrf_token"' in page
     assert "Ada · Class 7B" not in page
+
+
+def _fieldset(page: str, question: str) -> str:
+    """One question's fieldset, up to its save status (which ends it)."""
+    pattern = rf'<fieldset class="question" id="question-{question}".*?id="status-{question}">'
+    found = re.search(pattern + r".*?</p>\s*</fieldset>", page, re.S)
+    assert found, question
+    return found.group(0)
+
+
+def test_a_kept_unanswered_question_is_the_question_rendered_afresh(tmp_path):
+    app, code, _ = _app(tmp_path)
+    student = StudentActions(app.test_client())
+    student.join(code, "Ada")
+    attempt = student.open_quiz()
+    kept = student.client.get("/quizzes/sample-quiz").get_data(as_text=True)
+
+    # A refused post shows the page again without the kept parts: every question afresh.
+    refused = student.send(attempt, {"who-says": "bogus"}, action="save")
+
+    assert refused.status_code == 400
+    fresh = refused.get_data(as_text=True)
+    assert _fieldset(fresh, "strong-evidence") == _fieldset(kept, "strong-evidence")

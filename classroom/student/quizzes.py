@@ -87,19 +87,29 @@ def _render_quiz(
     quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
     lesson = catalogue().lessons.get(quiz_version.lesson)
     reread = once_per_version("student/_reading.html", lesson, lesson=lesson) if lesson else ""
-    # Unanswered questions look the same for everyone; after a refused post the page
-    # must show what was posted instead, so nothing is taken from the cache then.
-    blank_forms = {
-        q.id: once_per_version("student/_blank_question.html", q, q=q)
-        for q in quiz_version.questions
-        if q.id not in saved and not errors
-    }
     checked = {}
     if access.feedback == "after_each":
         # Answers already checked show their feedback in place of their inputs.
         checked = {
             o.question.id: o for o in grading.outcomes(quiz_version, saved, live=True) if o.answered
         }
+    # Unanswered questions look the same for everyone; after a refused post the page
+    # must show what was posted instead, so nothing is taken from the cache then.
+    blank_questions = {
+        q.id: once_per_version(
+            "student/_question.html",
+            q,
+            (number, access.feedback),
+            q=q,
+            number=number,
+            mine=None,
+            checked={},
+            access=access,
+            confidence_levels=CONFIDENCE_LEVELS,
+        )
+        for number, q in enumerate(quiz_version.questions, 1)
+        if q.id not in saved and q.id not in checked and not errors
+    }
     return render_template(
         "student/quiz.html",
         quiz=quiz_version,
@@ -111,7 +121,7 @@ def _render_quiz(
         access=access,
         checked=checked,
         reread=reread,
-        blank_forms=blank_forms,
+        blank_questions=blank_questions,
         confidence_levels=CONFIDENCE_LEVELS,
     ), status
 
