@@ -17,7 +17,8 @@ rules and the same code as the views:
 Anything else (a refused token, a closed quiz, a cleared answer, a form with
 mistakes, an attempt on an older version, an error of any kind) goes to the Flask view
 untouched, which answers it with its full messages. Both answer a valid post with the
-same bytes and headers; tests/student/test_fast_path.py holds them to that.
+same bytes and headers; tests/student/test_fast_path.py holds them to that. The
+setting FAST_PATH = False leaves every post to the views.
 """
 
 from __future__ import annotations
