@@ -12,8 +12,8 @@ from support import FIXTURES, StudentActions, make_app
 
 from classroom import fragments
 from classroom.db import get_db
+from classroom.store import assignments, teachers
 from classroom.store import classes as class_store
-from classroom.store import teachers
 
 LESSON = "/lessons/sample"
 
@@ -131,3 +131,22 @@ def test_a_kept_unanswered_question_is_the_question_rendered_afresh(tmp_path):
     assert refused.status_code == 400
     fresh = refused.get_data(as_text=True)
     assert _fieldset(fresh, "strong-evidence") == _fieldset(kept, "strong-evidence")
+
+
+def test_a_student_is_offered_only_the_quizzes_their_class_was_given(tmp_path):
+    app, code, content = _app(tmp_path)
+    sample = content / "quizzes" / "sample-quiz.toml"
+    second = sample.read_text().replace('slug = "sample-quiz"', 'slug = "second-quiz"')
+    (content / "quizzes" / "second-quiz.toml").write_text(
+        second.replace('title = "Sample quiz"', 'title = "Second quiz"')
+    )
+    ada = _student(app, code, "Ada")
+
+    assert "/quizzes/second-quiz" not in ada.get(LESSON).get_data(as_text=True)
+
+    with app.app_context():
+        klass = class_store.class_by_code(get_db(), code)
+        assignments.assign(get_db(), klass["id"], "second-quiz")
+    page = ada.get(LESSON).get_data(as_text=True)
+
+    assert "/quizzes/second-quiz" in page and "/quizzes/sample-quiz" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlite_utils import Database
@@ -22,13 +23,19 @@ def create_student(db: Database, class_id: int, display_name: str) -> tuple[int,
 
 
 def get_student(db: Database, student_id: int) -> dict[str, Any] | None:
-    """The student with their class, or None when removed (or the class archived)."""
-    return one(
+    """The student with their class and the slugs of the quizzes it was given, or None
+    when removed (an archived class has its archived_at set)."""
+    found = one(
         db,
-        "SELECT students.*, classes.name AS class_name, classes.archived_at "
+        "SELECT students.*, classes.name AS class_name, classes.archived_at, "
+        "(SELECT json_group_array(quiz_slug) FROM assignments "
+        " WHERE assignments.class_id = students.class_id) AS assigned_quizzes "
         "FROM students JOIN classes ON classes.id = students.class_id WHERE students.id = ?",
         [student_id],
     )
+    if found is not None:
+        found["assigned_quizzes"] = json.loads(found["assigned_quizzes"])
+    return found
 
 
 def student_by_resume_code(db: Database, resume_code: str) -> dict[str, Any] | None:

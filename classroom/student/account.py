@@ -19,7 +19,6 @@ from classroom.db import get_db
 from classroom.forms import ActionForm, JoinForm, ResumeForm
 from classroom.fragments import once_per_version, page_around_nav
 from classroom.library import catalogue, quiz_at_version
-from classroom.store import assignments as assignment_store
 from classroom.store import attempts as attempt_store
 from classroom.store import classes as class_store
 from classroom.store import reports as report_store
@@ -149,8 +148,7 @@ def lesson(slug: str):
     quizzes = cat.quizzes_for(slug)
     if student is not None:
         # A student is offered only the quizzes their class was given.
-        assigned = assignment_store.assignments_for_class(get_db(), student["class_id"])
-        quizzes = [q for q in quizzes if q.slug in assigned]
+        quizzes = [q for q in quizzes if q.slug in student["assigned_quizzes"]]
     body = once_per_version("student/_lesson_body.html", found, lesson=found)
     linked = student is not None
     return page_around_nav(
