@@ -26,7 +26,9 @@ SCALARS = (str, int, float, bool, type(None))
 class Verified:
     """A bounded map of verified values to what they carried and when they were signed."""
 
-    def __init__(self, size: int = 20_000):
+    # A school's students, each with a cookie or two and a token per page they post
+    # from; about half a kilobyte an entry.
+    def __init__(self, size: int = 4096):
         self.size = size
         self._found: dict[tuple[str, str], tuple[Any, float]] = {}
         self._lock = threading.Lock()
