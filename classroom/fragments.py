@@ -31,24 +31,24 @@ def once_per_version(
 
 
 _NAV_SLOT = Markup("<!-- navigation -->")  # nh3 drops comments: no content can forge it
-_pages: dict[tuple, tuple[object, str, str]] = {}
+_pages: dict[tuple, tuple[object, bytes, bytes]] = {}
 
 
 def page_around_nav(
     template: str, owner: object, key: tuple, nav_key: tuple, **context: object
-) -> str:
+) -> bytes:
     """A page that is the same for everyone it is shown to but for the navigation (who is
     signed in): the rest is rendered once per content version (`owner`) and `key`, the
     navigation once per `nav_key` (the name and class it shows). A page with flashed
     messages is rendered whole, and a teacher's navigation every time (it carries a
-    CSRF token)."""
+    CSRF token). Kept as UTF-8, the page is not encoded again on every request."""
     if session.get("_flashes"):
-        return render_template(template, **context)
+        return render_template(template, **context).encode()
     full_key = (template, id(owner), *key)
     hit = _pages.get(full_key)
     if hit is None or hit[0] is not owner:
         head, tail = render_template(template, nav_slot=_NAV_SLOT, **context).split(_NAV_SLOT)
-        hit = (owner, head, tail)
+        hit = (owner, head.encode(), tail.encode())
         with _lock:
             if len(_pages) >= _MAX:
                 _pages.pop(next(iter(_pages)))
@@ -56,16 +56,16 @@ def page_around_nav(
     return hit[1] + _nav(nav_key) + hit[2]
 
 
-_navs: dict[tuple, str] = {}
+_navs: dict[tuple, bytes] = {}
 _MAX_NAVS = 4096  # a school's students, a few hundred bytes each
 
 
-def _nav(nav_key: tuple) -> str:
+def _nav(nav_key: tuple) -> bytes:
     if session.get("teacher_id") is not None:
-        return render_template("_nav.html")
+        return render_template("_nav.html").encode()
     nav = _navs.get(nav_key)
     if nav is None:
-        nav = render_template("_nav.html")
+        nav = render_template("_nav.html").encode()
         with _lock:
             if len(_navs) >= _MAX_NAVS:
                 _navs.pop(next(iter(_navs)))

@@ -46,7 +46,7 @@ def test_a_kept_lesson_page_is_byte_for_byte_a_fresh_rendering(tmp_path, monkeyp
     kept = ada.get(LESSON).get_data()
 
     def render_whole(template, owner, key, nav_key, **context):
-        return render_template(template, **context)
+        return render_template(template, **context).encode()
 
     monkeypatch.setattr("classroom.student.account.page_around_nav", render_whole)
     assert ada.get(LESSON).get_data() == kept
