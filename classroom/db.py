@@ -79,7 +79,8 @@ def connect(path: str | Path) -> Database:
     """Open the database with the pragmas every connection needs."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
     db = Database(conn, strict=True)
-    db.path = str(path)
+    # Absolute, as SQLite resolved it on opening: the log is synced by this name later.
+    db.path = str(path) if str(path).startswith(":memory:") else os.path.abspath(path)
     db.write_lock = write_lock(path)
     db.execute(BUSY_TIMEOUT_PRAGMA)
     db.execute("PRAGMA foreign_keys = ON")
