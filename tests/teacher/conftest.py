@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from support import FIXTURES, make_app
+from support import FIXTURES, WRITTEN_QUESTION, make_app
 from werkzeug.security import generate_password_hash
 
 from classroom import clock, grading
@@ -32,7 +32,8 @@ _QUICK = "pbkdf2:sha256:1000"
 RIGHT = {"who-says": "nobody", "strong-evidence": ["report", "accused"]}
 WRONG = {"who-says": "minister", "strong-evidence": ["minister"]}
 
-WRITTEN_QUIZ = """
+WRITTEN_QUIZ = (
+    """
 format = 1
 slug = "written"
 title = "Written answers"
@@ -63,29 +64,9 @@ text = "Nobody is named"
 correct = true
 feedback = "Right."
 
-[[questions]]
-id = "plan"
-type = "text"
-skill = "sourcing"
-points = 2
-prompt = "Name one claim you would check elsewhere, and say where."
-explanation = "Check the leaked report with the engineers who wrote it."
-
-[[questions.rubric]]
-level = 2
-label = "Proficient"
-descriptor = "Names a specific claim and an independent source."
-
-[[questions.rubric]]
-level = 1
-label = "Emergent"
-descriptor = "Names a claim but no useful source."
-
-[[questions.rubric]]
-level = 0
-label = "Basic"
-descriptor = "No claim to check."
 """
+    + WRITTEN_QUESTION
+)
 
 
 def sample_quiz(slug: str = "sample-quiz", title: str = "Sample quiz", **settings: Any) -> str:

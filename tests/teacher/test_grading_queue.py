@@ -57,7 +57,7 @@ def test_a_written_answer_waits_for_the_teacher_who_grades_it_on_the_rubric(writ
     assert "Name one claim you would check elsewhere, and say where." in queue
     for level, label, descriptor in [
         (2, "Proficient", "Names a specific claim and an independent source."),
-        (1, "Emergent", "Names a claim but no useful source."),
+        (1, "Emergent", "A claim without a source, or a source without a claim."),
         (0, "Basic", "No claim to check."),
     ]:
         assert f"{level} · {label}" in queue
