@@ -186,8 +186,8 @@ def durable(db: Database) -> Iterator[Database]:
     power cut, not only a killed process).
 
     The sync comes after the write lock is released, as synchronous=FULL would do it
-    before: the next writer does not wait for the disk, and syncs that overlap are
-    served by one journal commit of the file system.
+    before: the next writer does not wait for the disk, and the writers that commit
+    while one sync is under way share the next (see LogSyncer).
     """
     with immediate(db):
         yield db
@@ -195,20 +195,75 @@ def durable(db: Database) -> Iterator[Database]:
 
 
 def sync_log(db: Database) -> None:
-    """Sync the write-ahead log, and with it every transaction committed to it so far.
-
-    Only the -wal file is opened: closing a descriptor of the database file itself
-    would drop the locks SQLite holds on it. Without a -wal file nothing waits to be
-    synced: SQLite removes it only after a checkpoint has synced the database file.
-    """
+    """Sync the write-ahead log, and with it every transaction committed to it so far."""
     path = getattr(db, "path", None)
     if path is None or path == ":memory:":
         return
-    try:
-        fd = os.open(path + "-wal", os.O_RDWR if os.name == "nt" else os.O_RDONLY)
-    except FileNotFoundError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    log_syncer(path + "-wal").sync()
+
+
+class LogSyncer:
+    """Syncs one write-ahead log for the threads of a process, a sync serving them all.
+
+    A thread calls sync() after its commit. A sync that starts after that call covers
+    the commit, so while one is on its way to the disk the threads arriving meanwhile
+    wait for it to end and then share the next: one sync each round instead of one
+    per thread, each queued behind the others for the same journal commit.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self._changed = threading.Condition()
+        self._asked = 0  # tickets handed out; a ticket is taken after its commit
+        self._done = 0  # every ticket up to this one is on disk
+        self._syncing = False
+
+    def sync(self) -> None:
+        with self._changed:
+            self._asked += 1
+            ticket = self._asked
+            while self._syncing and self._done < ticket:
+                self._changed.wait()
+            if self._done >= ticket:
+                return
+            self._syncing = True
+            covered = self._asked  # these commits all came before the sync below
+        synced = False
+        try:
+            self._fsync()
+            synced = True
+        finally:
+            with self._changed:
+                self._syncing = False
+                if synced:
+                    self._done = max(self._done, covered)
+                self._changed.notify_all()
+
+    def _fsync(self) -> None:
+        # Only the -wal file is opened: closing a descriptor of the database file itself
+        # would drop the locks SQLite holds on it. Without a -wal file nothing waits to
+        # be synced: SQLite removes it only after a checkpoint has synced the database.
+        try:
+            fd = os.open(self.path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            _sync_data(fd)
+        finally:
+            os.close(fd)
+
+
+# As SQLite syncs: the data and the size needed to read it back, without the journal
+# commit that a new modification time alone would cost. Not every system has it.
+_sync_data = getattr(os, "fdatasync", os.fsync)
+
+_log_syncers: dict[tuple[str, int], LogSyncer] = {}
+
+
+def log_syncer(path: str) -> LogSyncer:
+    """The process's syncer of one log (a forked worker gets its own)."""
+    key = (path, os.getpid())
+    with _write_locks_guard:
+        if key not in _log_syncers:
+            _log_syncers[key] = LogSyncer(path)
+        return _log_syncers[key]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from classroom.db import connect, durable
+from classroom import db as db_module
+from classroom.db import LogSyncer, connect, durable
 from classroom.migrations import migrate, migrations
 
 
@@ -92,14 +95,14 @@ def test_a_durable_write_is_on_disk_before_it_returns_and_no_writer_waits_for_th
 ):
     db = connect(database)
     synced = []
-    real_fsync = os.fsync
+    real_sync = db_module._sync_data
 
-    def fsync(fd: int) -> None:
+    def sync(fd: int) -> None:
         # Which file is synced, and whether the write lock was still held meanwhile.
         synced.append((os.readlink(f"/proc/self/fd/{fd}"), db.write_lock._thread_lock.locked()))
-        real_fsync(fd)
+        real_sync(fd)
 
-    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(db_module, "_sync_data", sync)
     try:
         with durable(db):
             db.conn.execute(
@@ -111,3 +114,78 @@ def test_a_durable_write_is_on_disk_before_it_returns_and_no_writer_waits_for_th
         other.close()
     finally:
         db.close()
+
+
+def _sync_from_threads(syncer: LogSyncer, count: int) -> list[tuple[float, float, str]]:
+    """Each thread's (called, returned, outcome) for one sync() each, all called at once."""
+    start = threading.Barrier(count)
+    calls = []
+
+    def writer() -> None:
+        start.wait()
+        called = time.monotonic()
+        try:
+            syncer.sync()
+            outcome = "synced"
+        except OSError:
+            outcome = "failed"
+        calls.append((called, time.monotonic(), outcome))
+
+    threads = [threading.Thread(target=writer) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    return calls
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    path = tmp_path / "classroom.sqlite-wal"
+    path.write_bytes(b"frames")
+    return path
+
+
+def _slow_syncs(monkeypatch, failing: int = 0) -> list[tuple[float, float]]:
+    """Makes each sync take a tenth of a second, the first `failing` ones failing; the
+    list gets each sync's (began, ended), ended -1 for a failed one."""
+    syncs: list[tuple[float, float]] = []
+
+    def slow_sync(fd: int) -> None:
+        began = time.monotonic()
+        time.sleep(0.1)
+        if len(syncs) < failing:
+            syncs.append((began, -1.0))
+            raise OSError(5, "Input/output error")
+        syncs.append((began, time.monotonic()))
+
+    monkeypatch.setattr(db_module, "_sync_data", slow_sync)
+    return syncs
+
+
+def test_writers_that_commit_while_the_log_syncs_share_the_next_sync(log: Path, monkeypatch):
+    syncs = _slow_syncs(monkeypatch)
+    calls = _sync_from_threads(LogSyncer(str(log)), 8)
+
+    assert [outcome for *_, outcome in calls] == ["synced"] * 8
+    # Far fewer syncs than writers: the first, then one for everyone who came meanwhile.
+    assert len(syncs) <= 3
+    # Yet nobody returns before a sync that began after they asked has ended.
+    for called, returned, _ in calls:
+        assert any(called <= began and ended <= returned for began, ended in syncs)
+
+
+def test_a_failed_sync_fails_its_writer_and_the_others_sync_again(log: Path, monkeypatch):
+    syncs = _slow_syncs(monkeypatch, failing=1)
+    calls = _sync_from_threads(LogSyncer(str(log)), 6)
+
+    outcomes = sorted(outcome for *_, outcome in calls)
+    assert outcomes == ["failed"] + ["synced"] * 5
+    for called, returned, outcome in calls:
+        if outcome == "synced":
+            assert any(called <= began and 0 < ended <= returned for began, ended in syncs)
+
+
+def test_without_a_log_there_is_nothing_to_sync(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(db_module, "_sync_data", lambda fd: pytest.fail("synced a missing log"))
+    LogSyncer(str(tmp_path / "gone.sqlite-wal")).sync()
