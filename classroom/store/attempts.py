@@ -43,6 +43,12 @@ ON CONFLICT (attempt_id, question_id) DO UPDATE SET
     answer = excluded.answer, confidence = excluded.confidence, saved_at = excluded.saved_at,
     score = excluded.score
 """
+# Claims the attempt: only an open attempt of this student's is marked submitted.
+_MARK_SUBMITTED = """
+UPDATE attempts SET submitted_at = :now, score = :score, ungraded = :ungraded
+WHERE id = :attempt_id AND student_id = :student_id AND submitted_at IS NULL
+RETURNING *
+"""
 _CLEAR = """
 DELETE FROM responses WHERE attempt_id = ? AND question_id = ? AND EXISTS (
     SELECT 1 FROM attempts WHERE id = ? AND student_id = ? AND submitted_at IS NULL)
@@ -191,53 +197,94 @@ def save_answers(db: Database, attempt_id: int, student_id: int, posted: Posted)
 
 
 def submit(
-    db: Database, attempt_id: int, student_id: int, posted: Posted, grade: Grader
+    db: Database,
+    attempt_id: int,
+    student_id: int,
+    posted: Posted,
+    grade: Grader,
+    *,
+    every_question: bool = False,
 ) -> dict[str, Any] | None:
     """Save the last answers and score the attempt, once.
 
     A second submit (a double click, a resent form, a race with another thread)
     finds the attempt submitted and changes nothing. The commit is synced to disk.
+
+    every_question: `posted` holds every question of the quiz, as a submitted form
+    does, so the answers saved before cannot change the outcome: they are not read,
+    and the answers are scored before the write lock is taken.
     """
+    scores = grade(_final(posted, {})) if every_question else None
     with durable(db):
-        attempt = get_attempt(db, attempt_id, student_id)
-        if attempt is None or attempt["submitted_at"] is not None:
-            return attempt
-        final = {qid: row["answer"] for qid, row in answers(db, attempt_id).items()}
-        kept = set(final) - set(posted)  # saved earlier and not in this form
-        for question_id, (answer, _) in posted.items():
-            if answer is None:
-                final.pop(question_id, None)
-            else:
-                final[question_id] = answer
-        scores = grade(final)
+        if scores is None:
+            attempt = get_attempt(db, attempt_id, student_id)
+            if attempt is None or attempt["submitted_at"] is not None:
+                return attempt
+            saved = answers(db, attempt_id)
+            scores = grade(_final(posted, {qid: row["answer"] for qid, row in saved.items()}))
+            kept = saved.keys() - posted.keys()  # saved earlier and not in this form
+        else:
+            kept = set()
         now = clock.stamp()
-        # The attempt is this student's and open, and the write lock is held: the
-        # answers go in as they are, each with its score, in one statement.
-        db.conn.executemany(
-            _SUBMIT_ANSWER,
-            [
-                (attempt_id, qid, json.dumps(answer), confidence, now, scores.get(qid))
-                for qid, (answer, confidence) in posted.items()
-                if answer is not None
-            ],
-        )
-        cleared = [(attempt_id, qid) for qid, (answer, _) in posted.items() if answer is None]
-        if cleared:
-            db.conn.executemany(
-                "DELETE FROM responses WHERE attempt_id = ? AND question_id = ?", cleared
-            )
-        if kept:
-            db.conn.executemany(
-                "UPDATE responses SET score = ? WHERE attempt_id = ? AND question_id = ?",
-                [(scores.get(qid), attempt_id, qid) for qid in kept],
-            )
         ungraded = sum(1 for score in scores.values() if score is None)
         total = sum(score for score in scores.values() if score is not None)
-        db.conn.execute(
-            "UPDATE attempts SET submitted_at = ?, score = ?, ungraded = ? WHERE id = ?",
-            [now, total, ungraded, attempt_id],
+        cursor = db.conn.execute(
+            _MARK_SUBMITTED,
+            {
+                "now": now,
+                "score": total,
+                "ungraded": ungraded,
+                "attempt_id": attempt_id,
+                "student_id": student_id,
+            },
         )
-        return {**attempt, "submitted_at": now, "score": total, "ungraded": ungraded}
+        row = cursor.fetchone()
+        if row is None:  # not theirs, or submitted already: nothing is written
+            return get_attempt(db, attempt_id, student_id)
+        attempt = dict(zip([d[0] for d in cursor.description], row, strict=True))
+        cursor.fetchall()  # lets the statement finish before the next one
+        _write_submitted(db, attempt_id, posted, scores, kept, now)
+        return attempt
+
+
+def _final(posted: Posted, saved: dict[str, Any]) -> dict[str, Any]:
+    """The attempt's answers once the posted ones replace (or clear) the saved ones."""
+    final = dict(saved)
+    for question_id, (answer, _) in posted.items():
+        if answer is None:
+            final.pop(question_id, None)
+        else:
+            final[question_id] = answer
+    return final
+
+
+def _write_submitted(
+    db: Database,
+    attempt_id: int,
+    posted: Posted,
+    scores: dict[str, float | None],
+    kept: set[str],
+    now: str,
+) -> None:
+    """The posted answers with their scores, and the scores of answers kept from before;
+    the attempt is this student's and the write lock is held."""
+    rows = [
+        (attempt_id, qid, json.dumps(answer), confidence, now, scores.get(qid))
+        for qid, (answer, confidence) in posted.items()
+        if answer is not None
+    ]
+    if rows:
+        db.conn.executemany(_SUBMIT_ANSWER, rows)
+    cleared = [(attempt_id, qid) for qid, (answer, _) in posted.items() if answer is None]
+    if cleared:
+        db.conn.executemany(
+            "DELETE FROM responses WHERE attempt_id = ? AND question_id = ?", cleared
+        )
+    if kept:
+        db.conn.executemany(
+            "UPDATE responses SET score = ? WHERE attempt_id = ? AND question_id = ?",
+            [(scores.get(qid), attempt_id, qid) for qid in kept],
+        )
 
 
 def _is_open(db: Database, attempt_id: int, student_id: int) -> bool:

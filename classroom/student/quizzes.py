@@ -171,6 +171,8 @@ def save_or_submit(slug: str, attempt_id: int):
             student_id,
             posted,
             lambda answers: grading.grade_answers(quiz_version, answers),
+            # Unless answers checked one by one were left out above, the form had them all.
+            every_question=len(posted) == len(quiz_version.questions),
         )
         return redirect(url_for("student.results", slug=slug, attempt_id=attempt_id))
     if action.startswith("check:"):

@@ -195,6 +195,63 @@ def test_submit_keeps_each_questions_score_and_the_total(db, quiz):
     assert done["ungraded"] == 0
 
 
+def _whole_form(quiz, answers: dict) -> dict:
+    """What a submitted quiz form carries: every question, None where left blank."""
+    return {q.id: (None, None) for q in quiz.questions} | answers
+
+
+@pytest.mark.parametrize("every_question", [True, False], ids=["whole form", "read first"])
+def test_a_submitted_form_replaces_and_clears_what_was_autosaved(db, quiz, every_question):
+    student_id = _new_student(db)
+    attempt = attempt_store.open_or_start(db, student_id, quiz)
+    attempt_store.save_answers(
+        db,
+        attempt["id"],
+        student_id,
+        {"who-says": ("minister", None), "strong-evidence": (["report"], None)},
+    )
+
+    # The student changed one answer and then cleared the other before submitting.
+    done = attempt_store.submit(
+        db,
+        attempt["id"],
+        student_id,
+        _whole_form(quiz, {"who-says": ("nobody", None)}),
+        _grader(quiz),
+        every_question=every_question,
+    )
+
+    assert _rows(db, attempt["id"]) == [{"question_id": "who-says", "answer": '"nobody"'}]
+    assert attempt_store.answers(db, attempt["id"])["who-says"]["score"] == 1.0
+    assert (done["score"], done["ungraded"]) == (1.0, 0)
+    assert done == attempt_store.get_attempt(db, attempt["id"], student_id)
+
+
+def test_a_submitted_form_changes_nothing_in_another_students_or_a_submitted_attempt(db, quiz):
+    victim = _new_student(db, "Victim")
+    intruder = _new_student(db, "Intruder")
+    attempt = attempt_store.open_or_start(db, victim, quiz)
+    attempt_store.save_answers(db, attempt["id"], victim, {"who-says": ("nobody", None)})
+    form = _whole_form(quiz, {"who-says": ("minister", None)})
+
+    assert (
+        attempt_store.submit(db, attempt["id"], intruder, form, _grader(quiz), every_question=True)
+        is None
+    )
+    assert attempt_store.get_attempt(db, attempt["id"], victim)["submitted_at"] is None
+
+    first = attempt_store.submit(
+        db, attempt["id"], victim, _whole_form(quiz, {}), _grader(quiz), every_question=True
+    )
+    again = attempt_store.submit(
+        db, attempt["id"], victim, form, _grader(quiz), every_question=True
+    )
+
+    assert again == first
+    assert first["score"] == 0.0
+    assert _rows(db, attempt["id"]) == []
+
+
 def test_an_attempt_is_marked_against_the_quiz_it_was_taken_on(tmp_path: Path):
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
