@@ -58,6 +58,9 @@ def run(host: str, port: int, threads: int, workers: int) -> None:
         *("--bind", bind, "--workers", str(workers), "--threads", str(threads)),
         *("--worker-class", "gthread", "--error-logfile", "-", "--log-level", "warning"),
         *("--timeout", "60", "--graceful-timeout", "10", "--keep-alive", "5"),
+        # A listening socket per worker, which the kernel shares connections among;
+        # on one shared socket the worker that last waited takes nearly all of them.
+        "--reuse-port",
         "classroom.wsgi:app",
     ]
     sys.stdout.flush()
