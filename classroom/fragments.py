@@ -2,32 +2,66 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 from flask import render_template, session
 from markupsafe import Markup
 
+from classroom.grading import Outcome
+
 _MAX = 512  # lessons, readings and blank questions of every quiz version in use
-_cache: dict[tuple[str, int], tuple[object, Markup]] = {}
+_MAX_REVIEWS = 2048  # reviewed questions: a few answers each, a few KB each
 _lock = threading.Lock()
+
+
+class FragmentCache:
+    """Rendered fragments by key, each kept with the content object it was rendered
+    from: a reloaded file is a new object, so its fragments are rendered anew."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._found: dict[tuple, tuple[object, Markup]] = {}
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def render(self, template: str, owner: object, variant: tuple, **context: object) -> Markup:
+        key = (template, id(owner), *variant)
+        hit = self._found.get(key)
+        if hit is not None and hit[0] is owner:
+            return hit[1]
+        html = Markup(render_template(template, **context))
+        with _lock:
+            if len(self._found) >= self.size:
+                self._found.pop(next(iter(self._found)))
+            # The owner is kept with its HTML, so its id cannot be reused while cached.
+            self._found[key] = (owner, html)
+        return html
+
+
+_content = FragmentCache(_MAX)
+_reviews = FragmentCache(_MAX_REVIEWS)
 
 
 def once_per_version(
     template: str, owner: object, variant: tuple = (), **context: object
 ) -> Markup:
-    """Render `template` for this content object (and `variant` of it) once; a reloaded
-    file is a new object."""
-    key = (template, id(owner), *variant)
-    hit = _cache.get(key)
-    if hit is not None and hit[0] is owner:
-        return hit[1]
-    html = Markup(render_template(template, **context))
-    with _lock:
-        if len(_cache) >= _MAX:
-            _cache.pop(next(iter(_cache)))
-        # The owner is kept with its HTML, so its id cannot be reused while cached.
-        _cache[key] = (owner, html)
-    return html
+    """Render `template` for this content object (and `variant` of it) once."""
+    return _content.render(template, owner, variant, **context)
+
+
+def reviewed_question(outcome: Outcome, number: int, show_key: bool) -> Markup:
+    """A question of a submitted attempt and how it went, kept per answer: every student
+    who gave the same answer sees the same feedback. A written answer is its author's
+    own, with its own grade and comment, so it is rendered every time."""
+    context = {"outcome": outcome, "number": number, "show_key": show_key}
+    question = outcome.question
+    if question.type == "text":
+        return Markup(render_template("student/_review.html", **context))
+    how = (outcome.answer, outcome.score, outcome.answered, outcome.rubric_level, outcome.comment)
+    variant = (number, show_key, json.dumps(how, sort_keys=True))
+    return _reviews.render("student/_review.html", question, variant, **context)
 
 
 _NAV_SLOT = Markup("<!-- navigation -->")  # nh3 drops comments: no content can forge it

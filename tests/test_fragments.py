@@ -8,6 +8,7 @@ import re
 import shutil
 
 from flask import render_template
+from markupsafe import Markup
 from support import FIXTURES, StudentActions, make_app
 
 from classroom import fragments
@@ -150,3 +151,57 @@ def test_a_student_is_offered_only_the_quizzes_their_class_was_given(tmp_path):
     page = ada.get(LESSON).get_data(as_text=True)
 
     assert "/quizzes/second-quiz" in page and "/quizzes/sample-quiz" in page
+
+
+def _submitted(app, code: str, name: str, answers: dict):
+    """A student who joined, submitted these answers and is on their results page."""
+    student = StudentActions(app.test_client())
+    student.join(code, name)
+    sent = student.send(student.open_quiz(), answers)
+    assert sent.status_code == 302
+    return student.client, sent.headers["Location"]
+
+
+def _review_list(page: str) -> str:
+    found = re.search(r'<ol class="review-list">.*?</ol>', page, re.S)
+    assert found
+    return found.group(0)
+
+
+def test_students_who_gave_the_same_answers_see_the_same_kept_feedback(tmp_path, monkeypatch):
+    app, code, _ = _app(tmp_path)
+    answers = {"who-says": "nobody", "strong-evidence": "report"}
+    ada, ada_results = _submitted(app, code, "Ada", answers)
+    bea, bea_results = _submitted(app, code, "Bea", answers)
+    ada.get(ada_results)
+    kept = bea.get(bea_results).get_data(as_text=True)
+
+    def render_afresh(outcome, number, show_key):
+        return Markup(
+            render_template(
+                "student/_review.html", outcome=outcome, number=number, show_key=show_key
+            )
+        )
+
+    monkeypatch.setattr("classroom.student.quizzes.reviewed_question", render_afresh)
+    fresh = bea.get(bea_results).get_data(as_text=True)
+
+    assert _review_list(kept) == _review_list(fresh)
+    assert "Bea · Class 7B" in html.unescape(kept)
+
+
+def test_a_different_answer_gets_its_own_feedback_not_a_kept_one(tmp_path):
+    app, code, _ = _app(tmp_path)
+    right, right_results = _submitted(app, code, "Ada", {"who-says": "nobody"})
+    wrong, wrong_results = _submitted(app, code, "Bea", {"who-says": "minister"})
+
+    mine = _review_list(right.get(right_results).get_data(as_text=True))
+    theirs = _review_list(wrong.get(wrong_results).get_data(as_text=True))
+
+    assert '<span class="result right">' in mine and "1 / 1" in mine
+    assert '<span class="result wrong">' in theirs and "0 / 1" in theirs
+    # Neither answered the second question: that part is the same page for both.
+    assert (
+        mine.split('id="review-strong-evidence"')[1]
+        == theirs.split('id="review-strong-evidence"')[1]
+    )

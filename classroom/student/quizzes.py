@@ -21,7 +21,7 @@ from classroom.answers import CONFIDENCE_LEVELS, as_form_values, read_question, 
 from classroom.db import get_db
 from classroom.errors import error_page
 from classroom.forms import ActionForm
-from classroom.fragments import once_per_version
+from classroom.fragments import once_per_version, reviewed_question
 from classroom.library import catalogue, quiz_at_version
 from classroom.questions import InvalidAnswer
 from classroom.sessions import csrf_ok
@@ -229,7 +229,10 @@ def results(slug: str, attempt_id: int):
         "student/results.html",
         quiz=quiz_version,
         attempt=attempt,
-        outcomes=outcomes,
+        reviews=[
+            reviewed_question(outcome, number, access.show_key)
+            for number, outcome in enumerate(outcomes, 1)
+        ],
         lesson=catalogue().lessons.get(quiz_version.lesson),
         form=ActionForm(),
         can_retake=can_retake,
