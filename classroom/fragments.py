@@ -11,16 +11,22 @@ from markupsafe import Markup
 from classroom.grading import Outcome
 
 _MAX = 512  # lessons, readings and blank questions of every quiz version in use
-_MAX_REVIEWS = 2048  # reviewed questions: a few answers each, a few KB each
+# Reviewed questions, by answer given: a few KB each, but an evidence question's shows
+# the article, and students pick sentences in many ways, so they are bounded by size.
+_MAX_REVIEWS = 2048
+_MAX_REVIEW_CHARS = 1024 * 1024  # at most 2 MiB as Python keeps its strings
 _lock = threading.Lock()
 
 
 class FragmentCache:
     """Rendered fragments by key, each kept with the content object it was rendered
-    from: a reloaded file is a new object, so its fragments are rendered anew."""
+    from: a reloaded file is a new object, so its fragments are rendered anew. The
+    oldest go first once there are `size` of them or `max_chars` characters in all."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_chars: int | None = None):
         self.size = size
+        self.max_chars = max_chars
+        self.chars = 0
         self._found: dict[tuple, tuple[object, Markup]] = {}
 
     def __len__(self) -> int:
@@ -32,16 +38,25 @@ class FragmentCache:
         if hit is not None and hit[0] is owner:
             return hit[1]
         html = Markup(render_template(template, **context))
+        if self.max_chars is not None and len(html) > self.max_chars:
+            return html
         with _lock:
-            if len(self._found) >= self.size:
-                self._found.pop(next(iter(self._found)))
+            old = self._found.pop(key, None)
+            if old is not None:
+                self.chars -= len(old[1])
+            while self._found and (
+                len(self._found) >= self.size
+                or (self.max_chars is not None and self.chars + len(html) > self.max_chars)
+            ):
+                self.chars -= len(self._found.pop(next(iter(self._found)))[1])
             # The owner is kept with its HTML, so its id cannot be reused while cached.
             self._found[key] = (owner, html)
+            self.chars += len(html)
         return html
 
 
 _content = FragmentCache(_MAX)
-_reviews = FragmentCache(_MAX_REVIEWS)
+_reviews = FragmentCache(_MAX_REVIEWS, _MAX_REVIEW_CHARS)
 
 
 def once_per_version(

@@ -205,3 +205,23 @@ def test_a_different_answer_gets_its_own_feedback_not_a_kept_one(tmp_path):
         mine.split('id="review-strong-evidence"')[1]
         == theirs.split('id="review-strong-evidence"')[1]
     )
+
+
+def test_kept_feedback_is_bounded_by_its_size_the_oldest_going_first(tmp_path, monkeypatch):
+    # An evidence question's feedback shows the article, and its answers are many.
+    kept = fragments.FragmentCache(size=100, max_chars=3000)
+    monkeypatch.setattr(fragments, "_reviews", kept)
+    app, code, _ = _app(tmp_path)
+    for number, answers in enumerate(
+        [{"who-says": "nobody"}, {"who-says": "minister"}, {"strong-evidence": "report"}]
+    ):
+        _submitted(app, code, f"Student {number}", answers)[0].get(
+            f"/quizzes/sample-quiz/attempts/{number + 1}/results"
+        )
+        assert 0 < kept.chars <= 3000
+        assert kept.chars == sum(len(html) for _, html in kept._found.values())
+    assert len(kept) < 5  # five ways the two questions went, not all of them kept
+
+    ada, results = _submitted(app, code, "Ada", {"who-says": "nobody"})
+    page = ada.get(results).get_data(as_text=True)
+    assert '<span class="result right">' in page  # rendered again once it had gone
