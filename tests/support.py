@@ -1,5 +1,5 @@
-"""Helpers the tests share: an app on a temporary database, a student's actions, and
-editing quiz and lesson text.
+"""Helpers the tests share: an app on a temporary database, a student's actions,
+editing quiz and lesson text, and threads started together.
 
 A plain module, so that any test file can import it by name (`from support import
 make_app`): pytest puts this folder on sys.path, and conftest.py cannot be imported
@@ -9,6 +9,8 @@ by name.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
@@ -107,3 +109,18 @@ level = 0
 label = "Basic"
 descriptor = "No claim to check."
 """
+
+
+def at_once(count: int, task: Callable[[], None], timeout: float = 10) -> None:
+    """Run `task` in `count` threads released together; return when all are done."""
+    start = threading.Barrier(count)
+
+    def run() -> None:
+        start.wait(timeout)
+        task()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)

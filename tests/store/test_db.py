@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from support import at_once
 
 from classroom import db as db_module
 from classroom.db import LogSyncer, connect, durable
@@ -118,11 +118,9 @@ def test_a_durable_write_is_on_disk_before_it_returns_and_no_writer_waits_for_th
 
 def _sync_from_threads(syncer: LogSyncer, count: int) -> list[tuple[float, float, str]]:
     """Each thread's (called, returned, outcome) for one sync() each, all called at once."""
-    start = threading.Barrier(count)
     calls = []
 
     def writer() -> None:
-        start.wait()
         called = time.monotonic()
         try:
             syncer.sync()
@@ -131,11 +129,7 @@ def _sync_from_threads(syncer: LogSyncer, count: int) -> list[tuple[float, float
             outcome = "failed"
         calls.append((called, time.monotonic(), outcome))
 
-    threads = [threading.Thread(target=writer) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    at_once(count, writer)
     return calls
 
 
