@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -180,7 +181,7 @@ class ParseContext:
         return matches[0]
 
 
-def select_credit(picked: set[str], correct: set[str], points: float) -> float:
+def select_credit(picked: AbstractSet[str], correct: AbstractSet[str], points: float) -> float:
     """+1/c per right pick, -1/c per wrong pick, never below zero (c = number right)."""
     if not correct:
         return 0.0

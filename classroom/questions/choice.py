@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from markupsafe import Markup
@@ -32,11 +33,16 @@ class ChoiceQuestion(Question):
     choices: tuple[Choice, ...]
 
     def choice(self, choice_id: str) -> Choice | None:
-        return next((c for c in self.choices if c.id == choice_id), None)
+        return self._by_id.get(choice_id) if isinstance(choice_id, str) else None
 
-    @property
-    def correct_ids(self) -> set[str]:
-        return {c.id for c in self.choices if c.correct}
+    # Worked out once: every answer of every submit is checked and scored with them.
+    @cached_property
+    def _by_id(self) -> dict[str, Choice]:
+        return {c.id: c for c in self.choices}
+
+    @cached_property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.choices if c.correct)
 
 
 def parse_choices(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[Choice, ...]:
