@@ -147,6 +147,7 @@ def serve(host: str, port: int, threads: int, workers: int, demo: bool, debug: b
     """Serve the app with a production WSGI server."""
     from classroom import server
 
+    server.check_address_free(host, port)
     server.announce(current_app, host, port, demo=demo)
     if debug:
         current_app.run(host=host, port=port, debug=True, use_reloader=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 
 import click
@@ -13,6 +14,29 @@ from classroom.library import catalogue
 from classroom.store import classes, teachers
 
 DEMO_CLASS = "Demo class"
+
+
+def check_address_free(host: str, port: int) -> None:
+    """Refuse to start where another server already listens.
+
+    Each gunicorn worker binds a socket of its own with SO_REUSEPORT, so the kernel
+    would let a second server, started by the same user on the same port, bind beside
+    the first and take half of its connections, each server with its own database.
+    """
+    if os.name == "nt":  # waitress binds one socket, and fails on its own
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # A stopped server's connections lingering in TIME_WAIT are no obstacle.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot serve on {host}:{port}: {error.strerror}. Another server is "
+                "listening there (perhaps another classroom): stop it, or choose another "
+                "--port."
+            ) from error
 
 
 def announce(app: Flask, host: str, port: int, demo: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,7 +15,15 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.common import HOST, Server, setup_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    HOST,
+    ROOT,
+    Server,
+    classroom_command,
+    http_get_once,
+    server_env,
+    setup_database,
+)
 
 CONNECTIONS = 40
 
@@ -65,3 +74,33 @@ def test_a_class_arriving_at_once_is_shared_among_the_workers(tmp_path: Path):
     # Shared by a hash of each connection's address: 40 split no worse than 10 to 30
     # but about once in a thousand runs.
     assert min(taken.values()) >= CONNECTIONS // 4, taken
+
+
+def test_a_second_server_on_the_same_port_is_refused_and_the_first_keeps_serving(
+    tmp_path: Path,
+):
+    # Sockets shared by port would let a second server take half of the first one's
+    # students, each writing to its own database.
+    first, second = tmp_path / "first.sqlite", tmp_path / "second.sqlite"
+    setup_database(first)
+    setup_database(second)
+    with Server(first, tmp_path / "first.log") as server:
+        server.wait_ready()
+        try:
+            refused = subprocess.run(
+                [*classroom_command(), "serve", "--host", HOST, "--port", str(server.port)],
+                env=server_env(second),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail("the second server started instead of refusing")
+
+        assert refused.returncode == 1
+        assert f"cannot serve on {HOST}:{server.port}" in refused.stderr
+        assert "Another server is listening there" in refused.stderr
+        assert "Serving classroom" not in refused.stdout
+        assert http_get_once(server.port, "/healthz") == 200
