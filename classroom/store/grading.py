@@ -11,16 +11,25 @@ from classroom import clock
 from classroom.db import durable
 from classroom.store.rows import one, scalar
 
-_WAITING = """
-SELECT responses.attempt_id, responses.question_id, responses.answer, responses.saved_at,
-       attempts.quiz_slug, attempts.quiz_version, attempts.number, students.display_name,
-       students.id AS student_id
+# The queue's order is the order answers were submitted in. After a given place (an
+# answer just graded or skipped) the queue goes on from there, then round to its start.
+_NEXT_WAITING = """
+SELECT responses.attempt_id, responses.question_id, responses.answer, responses.score,
+       responses.saved_at,
+       attempts.quiz_slug, attempts.quiz_version, attempts.number, attempts.submitted_at,
+       students.display_name, students.id AS student_id,
+       (attempts.submitted_at, responses.attempt_id, responses.question_id)
+           <= (:submitted_at, :attempt_id, :question_id) AS wrapped
 FROM responses JOIN attempts ON attempts.id = responses.attempt_id
 JOIN students ON students.id = attempts.student_id
-WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL AND responses.score IS NULL
-ORDER BY attempts.submitted_at, responses.attempt_id, responses.question_id
+WHERE students.class_id = :class_id AND attempts.submitted_at IS NOT NULL
+  AND responses.score IS NULL
+ORDER BY wrapped, attempts.submitted_at, responses.attempt_id, responses.question_id
 LIMIT 1
 """
+
+# A place in the queue: (submitted_at, attempt_id, question_id).
+Place = tuple[str, int, str]
 
 
 def count_waiting(db: Database, class_id: int) -> int:
@@ -35,12 +44,31 @@ def count_waiting(db: Database, class_id: int) -> int:
     )
 
 
-def next_waiting(db: Database, class_id: int) -> dict[str, Any] | None:
-    """The oldest submitted written answer in the class that nobody has graded."""
-    row = one(db, _WAITING, [class_id])
-    if row:
-        row["answer"] = json.loads(row["answer"])
-    return row
+def next_waiting(
+    db: Database, class_id: int, after: Place | None = None
+) -> tuple[dict[str, Any] | None, bool]:
+    """The oldest submitted written answer in the class that nobody has graded, or the
+    next one after `after`; and whether the queue went round to its start to find it."""
+    submitted_at, attempt_id, question_id = after or ("", 0, "")
+    row = one(
+        db,
+        _NEXT_WAITING,
+        {
+            "class_id": class_id,
+            "submitted_at": submitted_at,
+            "attempt_id": attempt_id,
+            "question_id": question_id,
+        },
+    )
+    if row is None:
+        return None, False
+    row["answer"] = json.loads(row["answer"])
+    return row, bool(row.pop("wrapped"))
+
+
+def place(row: dict[str, Any]) -> Place:
+    """Where an answer stands in the queue."""
+    return (row["submitted_at"], row["attempt_id"], row["question_id"])
 
 
 def response_in_class(

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from classroom.auth import current_teacher, teacher_required
 from classroom.db import get_db
+from classroom.errors import error_page
 from classroom.forms import ActionForm
 from classroom.library import quiz_at_version
 from classroom.store import grading as grading_store
@@ -16,12 +17,27 @@ from classroom.teacher.common import owned_class
 @bp.get("/classes/<int:class_id>/grading")
 @teacher_required
 def grading(class_id: int):
+    """The next answer waiting: the oldest, or the next after the one just graded or
+    skipped (?after_attempt=…&after_question=…), going round to the start at the end."""
     klass = owned_class(class_id)
     db = get_db()
-    waiting = grading_store.next_waiting(db, class_id)
+    attempt, question = request.args.get("after_attempt"), request.args.get("after_question")
+    after = None
+    if attempt is not None or question is not None:
+        if not (attempt or "").isdigit() or not question:
+            return error_page(
+                400, "after_attempt must be an attempt's number and after_question a question."
+            )
+        found = grading_store.response_in_class(db, class_id, int(attempt), question)
+        if found is None or found["submitted_at"] is None:
+            abort(404)
+        after = grading_store.place(found)
+    waiting, wrapped = grading_store.next_waiting(db, class_id, after)
     if waiting is None:
         return render_template("teacher/grading.html", klass=klass, response=None, left=0)
-    return _grading_page(klass, waiting, grading_store.count_waiting(db, class_id))
+    return _grading_page(
+        klass, waiting, grading_store.count_waiting(db, class_id), went_round=wrapped
+    )
 
 
 @bp.get("/classes/<int:class_id>/grading/<int:attempt_id>/<question_id>")
@@ -36,7 +52,12 @@ def grade_one(class_id: int, attempt_id: int, question_id: str):
 
 
 def _grading_page(
-    klass: dict, response: dict, left: int, status: int = 200, error: str | None = None
+    klass: dict,
+    response: dict,
+    left: int,
+    status: int = 200,
+    error: str | None = None,
+    went_round: bool = False,
 ):
     quiz = quiz_at_version(get_db(), response["quiz_slug"], response["quiz_version"])
     question = quiz.question(response["question_id"]) if quiz else None
@@ -51,6 +72,7 @@ def _grading_page(
         left=left,
         form=ActionForm(),
         error=error,
+        went_round=went_round,
     ), status
 
 
@@ -88,4 +110,12 @@ def save_grade(class_id: int, attempt_id: int, question_id: str):
         current_teacher()["id"],
     )
     flash(f"Graded {found['display_name']}’s answer.", "success")
-    return redirect(url_for("teacher.grading", class_id=class_id))
+    # On to the next one after it: answers skipped earlier come round again at the end.
+    return redirect(
+        url_for(
+            "teacher.grading",
+            class_id=class_id,
+            after_attempt=attempt_id,
+            after_question=question_id,
+        )
+    )

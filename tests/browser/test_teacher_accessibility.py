@@ -190,6 +190,17 @@ def grading_waiting(page: Page, school: School) -> None:
     expect(page.get_by_role("button", name="Save grade")).to_be_visible()
 
 
+def grading_went_round(page: Page, school: School) -> None:
+    # Skipping the last answer in the queue goes round to the first one waiting.
+    page.goto(school.klass(school.busy, "/grading"))
+    for _ in NAMES:  # one written answer waits for each student
+        page.get_by_role("link", name="Skip for now").click()
+        if page.get_by_text("these are the answers you skipped").count():
+            break
+    expect(page.get_by_text("these are the answers you skipped")).to_be_visible()
+    expect(page.get_by_role("link", name="Skip for now")).to_be_visible()
+
+
 def grading_empty(page: Page, school: School) -> None:
     page.goto(school.klass(school.paired, "/grading"))
     expect(page.get_by_text("Nothing to grade")).to_be_visible()
@@ -222,6 +233,7 @@ TEACHER_PAGES: dict[str, Callable[[Page, School], None]] = {
     "gain-without-pre-post": gain_unset,
     "gain-with-pre-post": gain_set,
     "grading-waiting": grading_waiting,
+    "grading-went-round": grading_went_round,
     "grading-empty": grading_empty,
     "invitations": invitations,
 }

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from teacher_steps import (
     QUIZ,
     WRITTEN,
+    add_students,
     assign,
     create_class,
     log_out,
@@ -22,6 +23,7 @@ from teacher_steps import (
     setup_token,
     sign_up,
     student_page,
+    submit_quiz,
     take_quiz,
 )
 
@@ -169,3 +171,39 @@ def test_teacher_sets_up_a_class_and_reviews_two_students(
     # The setup link was used once: it now refuses.
     page.goto(f"{url}/teacher/setup/{token}")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+
+
+def test_teacher_skips_a_hard_answer_and_grades_it_after_the_others(
+    page: Page, live_server: LiveServer
+):
+    url, app = live_server.url, live_server.app
+    sign_up(page, url, setup_token(app), "ms-rivera")
+    class_id = create_class(page, url, CLASS)
+    ids = add_students(app, class_id, ["Ada", "Bo", "Cy"])
+    submit_quiz(app, ids, grade_written=False)
+
+    page.goto(f"{url}/teacher/classes/{class_id}/grading")
+    expect(page.get_by_role("heading", name="Ada’s answer")).to_be_visible()
+    expect(page.get_by_text("3 written answers waiting")).to_be_visible()
+
+    # Ada's answer needs a second look: skipped, by keyboard.
+    page.get_by_role("link", name="Skip for now").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Bo’s answer")).to_be_visible()
+    expect(page.get_by_text("3 written answers waiting")).to_be_visible()
+
+    # Graded by keyboard alone: a level's number, then Enter in the level list.
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Graded Bo’s answer.")
+    expect(page.get_by_role("heading", name="Cy’s answer")).to_be_visible()
+    page.keyboard.press("2")
+    page.keyboard.press("Enter")
+
+    # The end of the queue: round to the answer that was skipped, the last one left.
+    expect(page.get_by_role("heading", name="Ada’s answer")).to_be_visible()
+    expect(page.get_by_text("these are the answers you skipped")).to_be_visible()
+    expect(page.get_by_role("link", name="Skip for now")).to_have_count(0)
+    page.keyboard.press("2")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Nothing to grade")).to_be_visible()

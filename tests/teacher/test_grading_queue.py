@@ -68,7 +68,9 @@ def test_a_written_answer_waits_for_the_teacher_who_grades_it_on_the_rubric(writ
         data={"level": "2", "comment": "A claim and a good source."},
     )
     assert graded.status_code == 302
-    assert graded.headers["Location"] == f"/teacher/classes/{klass['id']}/grading"
+    assert graded.headers["Location"] == (
+        f"/teacher/classes/{klass['id']}/grading?after_attempt={attempt_id}&after_question=plan"
+    )
     assert attempt_row(school)[1:] == (3, 0)
     assert school.rows(
         "SELECT rubric_level, score, comment FROM responses WHERE question_id = 'plan'"
@@ -168,3 +170,82 @@ def test_a_written_answer_is_shown_to_the_teacher_as_text_never_as_markup(writte
     page = teacher.get(f"/teacher/classes/{klass['id']}/grading").get_data(as_text=True)
     assert "<script>alert" not in page and "<b>bold</b>" not in page
     assert "&lt;script&gt;" in page
+
+
+def _queue_of_three(written):
+    """Ada, Bo and Cy submitted in that order; their attempts' ids by name."""
+    school, teacher, klass, ada = written
+    submit(ada, "Ada's plan.")
+    submit(school.joined(klass["join_code"], "Bo"), "Bo's plan.")
+    submit(school.joined(klass["join_code"], "Cy"), "Cy's plan.")
+    ids = dict(
+        school.rows(
+            "SELECT display_name, attempts.id FROM attempts "
+            "JOIN students ON students.id = attempts.student_id"
+        )
+    )
+    return school, teacher, f"/teacher/classes/{klass['id']}/grading", ids
+
+
+def _skip_link(page: str) -> str:
+    found = re.search(r'<a class="button" href="([^"]+)">Skip for now</a>', page)
+    assert found, "no skip link"
+    return html.unescape(found.group(1))
+
+
+def test_a_skipped_answer_waits_until_the_others_are_graded(written):
+    school, teacher, queue, ids = _queue_of_three(written)
+
+    # Ada's answer is hard to judge: the teacher skips it and grades the others first.
+    first = text(teacher.get(queue))
+    assert "Ada's plan." in first
+    second = text(teacher.get(_skip_link(teacher.get(queue).get_data(as_text=True))))
+    assert "Bo's plan." in second and "3 written answers waiting" in second
+
+    graded = teacher.post(f"{queue}/{ids['Bo']}/plan", data={"level": "2"})
+    after_bo = text(teacher.get(graded.headers["Location"]))
+    assert "Cy's plan." in after_bo and "2 written answers waiting" in after_bo
+    assert "went round" not in after_bo and "answers you skipped" not in after_bo
+
+    graded = teacher.post(f"{queue}/{ids['Cy']}/plan", data={"level": "1"})
+    back = teacher.get(graded.headers["Location"])
+    page = text(back)
+    assert "Ada's plan." in page and "1 written answer waiting" in page
+    assert "these are the answers you skipped" in page
+    # The last one left cannot be skipped: there is nothing else to grade first.
+    assert "Skip for now" not in page
+
+
+def test_skipping_past_the_end_of_the_queue_goes_round_to_its_start(written):
+    school, teacher, queue, ids = _queue_of_three(written)
+
+    page = text(teacher.get(f"{queue}?after_attempt={ids['Cy']}&after_question=plan"))
+
+    assert "Ada's plan." in page
+    assert "these are the answers you skipped" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["after_attempt=two&after_question=plan", "after_attempt=1", "after_question=plan"],
+)
+def test_a_malformed_place_in_the_queue_is_refused_with_what_is_wrong(written, query):
+    school, teacher, queue, ids = _queue_of_three(written)
+
+    response = teacher.get(f"{queue}?{query}")
+
+    assert response.status_code == 400
+    assert "after_attempt must be an attempt" in text(response)
+
+
+def test_a_place_in_another_teachers_class_is_not_found(written):
+    school, teacher, queue, ids = _queue_of_three(written)
+    rival = school.klass("History 9C", school.teacher("mr-grey"), ("written",))
+    rival_queue = f"/teacher/classes/{rival['id']}/grading"
+
+    # Mr Grey's queue, pointed at Ms Rivera's students' answers, shows none of them.
+    stranger = school.client("mr-grey")
+    response = stranger.get(f"{rival_queue}?after_attempt={ids['Ada']}&after_question=plan")
+
+    assert response.status_code == 404
+    assert "Ada" not in text(response)
