@@ -15,7 +15,11 @@ from classroom.content import load_catalogue
 
 def _create_app() -> Flask:
     from classroom import create_app
+    from classroom.db import sqlite_problem
 
+    problem = sqlite_problem()
+    if problem:  # said before the app migrates its database, not as a traceback
+        raise click.ClickException(problem)
     return create_app()
 
 

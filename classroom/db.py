@@ -17,9 +17,22 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlite_utils import Database
 
+# STRICT tables came with SQLite 3.37 (RETURNING with 3.35, row values with 3.15).
+MIN_SQLITE = (3, 37, 0)
 BUSY_TIMEOUT_SECONDS = 10
 # The same wait in milliseconds, written out: SQL is never built by formatting.
 BUSY_TIMEOUT_PRAGMA = "PRAGMA busy_timeout = 10000"
+
+
+def sqlite_problem() -> str | None:
+    """Why this Python's SQLite cannot keep the database, when it cannot."""
+    if sqlite3.sqlite_version_info >= MIN_SQLITE:
+        return None
+    return (
+        f"classroom needs SQLite {'.'.join(map(str, MIN_SQLITE))} or newer; this Python "
+        f"has {sqlite3.sqlite_version}. Use a Python built with a newer SQLite "
+        "(the python.org builds of 3.11 and later have one)."
+    )
 
 
 class WriteLock:

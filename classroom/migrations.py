@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from classroom.db import connect
+from classroom.db import connect, sqlite_problem
 
 migrations = Migrations("classroom")
 
@@ -118,6 +118,9 @@ CREATE TABLE throttle (
 
 def migrate(path: str | Path) -> None:
     """Create the database if needed and apply every pending migration."""
+    problem = sqlite_problem()
+    if problem:
+        raise RuntimeError(problem)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = connect(path)
     try:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from classroom import codes
 from classroom.cli import main
 from classroom.db import get_db
+from classroom.migrations import migrate
 from classroom.store import classes as class_store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -40,6 +43,24 @@ def test_every_command_explains_itself_with_help(app, cli):
         result = cli(name, "--help")
         assert result.exit_code == 0, f"{name} --help: {result.output}"
         assert "Usage:" in result.output
+
+
+def test_an_sqlite_too_old_for_the_database_is_named_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Ubuntu 20.04's SQLite, under a Python 3.11 built against it: no STRICT tables.
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "false")  # FlaskGroup sets it; undone after
+
+    database = tmp_path / "new" / "classroom.sqlite"
+    result = CliRunner().invoke(main, ["init-db"], env={"CLASSROOM_DATABASE": str(database)})
+
+    assert result.exit_code == 1
+    assert "classroom needs SQLite 3.37.0 or newer; this Python has 3.31.1" in result.output
+    with pytest.raises(RuntimeError, match="needs SQLite 3.37.0 or newer"):
+        migrate(database)
+    assert not (tmp_path / "new").exists()
 
 
 def test_create_class_prints_the_join_code_as_its_last_line(app, cli):
