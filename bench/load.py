@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import random
 import sqlite3
 import statistics
@@ -65,7 +66,7 @@ from bench.common import (  # noqa: E402
 LESSON = f"/lessons/{LESSON_SLUG}"
 STEPS = ["join form", "join", "welcome", "lesson", "quiz page", "autosave", "submit", "results"]
 RATIO_STEPS = ("autosave", "submit", "lesson (burst)")
-MEDIAN_FIGURES = ("rps", "p50", "p95", "p99", "seconds", "client_cpu")
+MEDIAN_FIGURES = ("rps", "p50", "p95", "p99", "seconds", "client_cpu", "server_ms")
 MAX_BURST_REQUESTS = 500_000  # per burst: a bound besides the time limit
 GENERATOR_TIMEOUT = 600  # seconds, for the whole load-generator process
 
@@ -78,6 +79,24 @@ COLD_START_TARGET = 2.0
 
 
 # --- the load generator (runs in its own process) -----------------------------------------
+
+SERVER_PIDS: list[int] = []  # the server's processes, whose CPU time each step is divided by
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def server_cpu_seconds() -> float:
+    """User and system CPU time of the server's processes so far, from Linux's /proc
+    (NaN where there is none, or when a worker is gone)."""
+    total = 0
+    for pid in SERVER_PIDS:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                # pid (comm) state …: utime and stime are the 14th and 15th fields.
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            return math.nan
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS_PER_SECOND if SERVER_PIDS else math.nan
 
 
 @dataclass
@@ -102,13 +121,16 @@ class Recorder:
         self.examples: list[str] = []
         self.started = time.perf_counter()
         self.cpu_started = time.process_time()
+        self.server_cpu_started = server_cpu_seconds()
         self.window_end: float | None = None  # when the queue first ran dry
         self.ended = self.started
         self.cpu = 0.0  # the load generator's own CPU share over the step (1.0: one core)
+        self.server_cpu = 0.0  # seconds of the server's CPU over the step
 
     def finish(self) -> Recorder:
         self.ended = time.perf_counter()
         self.cpu = (time.process_time() - self.cpu_started) / max(self.ended - self.started, 1e-9)
+        self.server_cpu = server_cpu_seconds() - self.server_cpu_started
         return self
 
     @classmethod
@@ -125,6 +147,7 @@ class Recorder:
             merged.server_errors += part.server_errors
             merged.examples += part.examples[: 3 - len(merged.examples)]
             cpu_time += part.cpu * (part.ended - part.started)
+            merged.server_cpu += part.server_cpu
         merged.cpu = cpu_time / max(merged.ended, 1e-9)
         return merged
 
@@ -161,6 +184,9 @@ class Recorder:
             "p99": percentile(self.latencies, 99),
             "seconds": self.ended - self.started,
             "client_cpu": self.cpu,
+            # The server's CPU per request, over both cores: what a step costs the server,
+            # whatever the machine's neighbours and the load generator take meanwhile.
+            "server_ms": 1000 * self.server_cpu / count if count else math.nan,
             "examples": self.examples,
         }
 
@@ -387,6 +413,7 @@ async def run_level(
 
 async def generate(config: dict[str, Any]) -> None:
     ctx: dict[str, Any] = {"acks": {"saves": [], "submits": []}, "seed": config["seed"]}
+    SERVER_PIDS[:] = config["server_pids"]
     port, code = config["port"], config["code"]
     number = 0
     # Warm-up: compile templates and open connections in every worker; not reported.
@@ -470,6 +497,7 @@ def print_level(result: dict[str, Any], memory: tuple[int, int] | None) -> None:
                 fmt(s["p95"]),
                 fmt(s["p99"]),
                 s["errors"],
+                fmt(s.get("server_ms", math.nan), 2),
                 f"{s['client_cpu']:.0%}",
             ]
         )
@@ -490,6 +518,7 @@ def print_level(result: dict[str, Any], memory: tuple[int, int] | None) -> None:
                 "p95 ms",
                 "p99 ms",
                 "errors",
+                "server CPU ms",
                 "gen CPU",
             ],
             rows,
@@ -660,7 +689,9 @@ def controller(args: argparse.Namespace) -> int:
             )
             sampler = MemorySampler(server, interval=0.1)
             sampler.start()
-            results, done = run_generator(args, server.port, code, tmp_dir, levels, sampler)
+            results, done = run_generator(
+                args, server.port, code, tmp_dir, levels, sampler, server.group_pids()
+            )
             sampler.stop()
             if server.process is not None and server.process.poll() is not None:
                 print(f"the server died during the run:\n{server.log_tail()}")
@@ -718,6 +749,7 @@ def run_generator(
     tmp_dir: Path,
     levels: list[int],
     sampler: MemorySampler,
+    server_pids: list[int],
 ) -> tuple[list[dict], bool]:
     config = {
         "port": port,
@@ -730,6 +762,7 @@ def run_generator(
         "min_students": args.min_students,
         "runs": args.runs,
         "acks": str(tmp_dir / "acks.json"),
+        "server_pids": server_pids,
     }
     generator = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "--generate", json.dumps(config)],
