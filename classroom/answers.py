@@ -7,6 +7,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from classroom.content import Quiz
+from classroom.numbers import whole_number
 from classroom.questions import InvalidAnswer, Question, question_type
 
 CONFIDENCE_LEVELS = {1: "Guessing", 2: "Fairly sure", 3: "Very sure"}
@@ -18,9 +19,9 @@ def read_question(question: Question, form: MultiDict) -> tuple[Any, int | None]
     confidence = None
     raw = form.get(f"c-{question.id}")
     if question.confidence and raw:
-        if not raw.isdigit() or int(raw) not in CONFIDENCE_LEVELS:
+        confidence = whole_number(raw)
+        if confidence not in CONFIDENCE_LEVELS:
             raise InvalidAnswer(f'confidence for question "{question.id}" must be 1, 2 or 3')
-        confidence = int(raw)
     return answer, confidence
 
 

@@ -441,6 +441,21 @@ def test_an_id_too_large_for_the_database_is_not_found_not_a_crash(school, numbe
     assert saved.status_code == 404
 
 
+@pytest.mark.parametrize("number", ["²", "١", "9" * 25, "9" * 5000])
+def test_a_number_in_other_digits_or_too_long_is_refused_with_a_message(school, number):
+    # "²" passes str.isdigit() but not int(); Python reads at most 4,300 digits at once.
+    retake = school.client("student").post("/quizzes/sample-quiz/retake", data={"after": number})
+    assert retake.status_code == 400
+    assert "missing which attempt it follows" in retake.get_data(as_text=True)
+
+    queue = school.client("teacher").get(
+        f"/teacher/classes/{school.class_id}/grading",
+        query_string={"after_attempt": number, "after_question": "plan"},
+    )
+    assert queue.status_code == 400
+    assert "after_attempt must be an attempt" in queue.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "target",
     [

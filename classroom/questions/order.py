@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from markupsafe import Markup
 
 from classroom.content.markdown import render_inline
+from classroom.numbers import whole_number
 from classroom.questions.base import InvalidAnswer, ParseContext, Question, register
 
 
@@ -105,12 +106,13 @@ class Order:
             value = form.get(question.item_field(item.id), "").strip()
             if not value:
                 continue
-            if not value.isdigit() or not 1 <= int(value) <= count:
+            position = whole_number(value, maximum=count)
+            if position is None or position < 1:
                 raise InvalidAnswer(
                     f'In question "{question.id}", the position of '
                     f"“{item.text}” must be a number from 1 to {count}."
                 )
-            positions[item.id] = int(value)
+            positions[item.id] = position
         taken: dict[int, list[OrderItem]] = {}
         for item in question.items:
             if item.id in positions:

@@ -23,6 +23,7 @@ from classroom.errors import error_page
 from classroom.forms import ActionForm
 from classroom.fragments import once_per_version, reviewed_question
 from classroom.library import catalogue, quiz_at_version
+from classroom.numbers import whole_number
 from classroom.questions import InvalidAnswer
 from classroom.sessions import csrf_ok
 from classroom.store import attempts as attempt_store
@@ -254,11 +255,11 @@ def retake(slug: str):
         abort(404)
     if not access.open:
         return _not_open(current, access)
-    after = request.form.get("after", "")
-    if not after.isdigit():
+    after = whole_number(request.form.get("after"))
+    if after is None:
         return error_page(400, "The retake form is missing which attempt it follows.")
     started = attempt_store.start_retake(
-        get_db(), current_student()["id"], current, int(after), access.attempts_allowed
+        get_db(), current_student()["id"], current, after, access.attempts_allowed
     )
     if started is None:
         flash("You have used every attempt this quiz allows.", "info")

@@ -9,6 +9,7 @@ from classroom.db import get_db
 from classroom.errors import error_page
 from classroom.forms import ActionForm
 from classroom.library import quiz_at_version
+from classroom.numbers import whole_number
 from classroom.store import grading as grading_store
 from classroom.teacher import bp
 from classroom.teacher.common import owned_class
@@ -24,11 +25,12 @@ def grading(class_id: int):
     attempt, question = request.args.get("after_attempt"), request.args.get("after_question")
     after = None
     if attempt is not None or question is not None:
-        if not (attempt or "").isdigit() or not question:
+        attempt_id = whole_number(attempt)
+        if attempt_id is None or not question:
             return error_page(
                 400, "after_attempt must be an attempt's number and after_question a question."
             )
-        found = grading_store.response_in_class(db, class_id, int(attempt), question)
+        found = grading_store.response_in_class(db, class_id, attempt_id, question)
         if found is None or found["submitted_at"] is None:
             abort(404)
         after = grading_store.place(found)

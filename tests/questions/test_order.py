@@ -224,6 +224,12 @@ def test_a_position_out_of_range_is_refused(question):
         KIND.read_form(question, positions(report="first"))
 
 
+@pytest.mark.parametrize("value", ["²", "١", "0", "-1", "9" * 5000])
+def test_a_position_in_other_digits_or_too_long_is_refused_not_a_crash(question, value):
+    with pytest.raises(InvalidAnswer, match="must be a number from 1 to 4"):
+        KIND.read_form(question, positions(report=value, accusation="1", belief="2"))
+
+
 # In the app, without JavaScript
 
 
