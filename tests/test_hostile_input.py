@@ -229,6 +229,9 @@ HOSTILE = [
     "1e309",
     "NaN",
     "9" * 40,
+    "9" * 5000,  # more digits than int() reads at once
+    "²",  # a digit to str.isdigit(), not to int()
+    "١٢",  # Arabic-Indic digits, which int() reads
     "{{7*7}}",
     "{% raw %}",
     "%s%s%s%n",
@@ -365,7 +368,11 @@ def hostile_requests(draw, school: School):
         )
     )
     query = draw(
-        st.dictionaries(st.sampled_from(["next", "q", "page"]) | TEXT, values(school), max_size=2)
+        st.dictionaries(
+            st.sampled_from(["next", "q", "page", "after_attempt", "after_question"]) | TEXT,
+            values(school),
+            max_size=2,
+        )
     )
     accept = draw(st.sampled_from(["text/html", "application/json", "*/*", "", "text/csv"]))
     address = draw(
