@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from support import WRITTEN_QUESTION
 
 from classroom import grading, reports, stats
 from classroom.content import load_catalogue
@@ -13,7 +14,8 @@ from classroom.content import load_catalogue
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NEGATIVE_FLAG = "Most students who did well overall got this wrong: check the key."
 
-FOOLED_QUIZ = """
+FOOLED_QUIZ = (
+    """
 format = 1
 slug = "fooled"
 title = "What fooled us"
@@ -87,29 +89,9 @@ answers = ["A leaked report lists 40 cracks"]
 right_feedback = "Right."
 wrong_feedback = "Not a document."
 
-[[questions]]
-id = "plan"
-type = "text"
-skill = "sourcing"
-points = 2
-prompt = "What would you check?"
-explanation = "The report."
-
-[[questions.rubric]]
-level = 2
-label = "Proficient"
-descriptor = "A claim and a source."
-
-[[questions.rubric]]
-level = 1
-label = "Emergent"
-descriptor = "A claim."
-
-[[questions.rubric]]
-level = 0
-label = "Basic"
-descriptor = "Nothing to check."
 """
+    + WRITTEN_QUESTION
+)
 
 
 def checks_quiz() -> str:
