@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from classroom import charts, stats
 from classroom.content.model import FEEDBACK_MODES, SKILLS
+from classroom.numbers import SQLITE_MAX
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -22,7 +23,7 @@ class RowIdConverter(IntegerConverter):
     """`<int:...>` in a path: a number SQLite can hold, so a larger one is a 404, not a 500."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", SQLITE_MAX)
         super().__init__(map, *args, **kwargs)
 
 
