@@ -164,6 +164,22 @@ def test_a_valid_submit_is_scored_without_reaching_the_view_and_answered_alike(c
     assert classrooms[0].view_calls == 0
 
 
+@pytest.mark.parametrize("prefix", ["", "/school", "/r&d <7B>"])
+def test_a_submit_is_redirected_alike_wherever_the_app_is_mounted(classrooms, prefix):
+    replies = []
+    for room in classrooms:
+        ada = room.join()
+        reply = ada.client.post(
+            f"{QUIZ}/attempts/{ada.attempt}",
+            data={"q-who-says": "nobody", "action": "submit", "csrf_token": ada.token},
+            environ_overrides={"SCRIPT_NAME": prefix},
+        )
+        replies.append(answered(reply))
+    assert replies[0] == replies[1]
+    assert replies[0][0] == 302
+    assert classrooms[0].view_calls == 0
+
+
 def test_the_headers_name_https_when_the_app_is_served_over_https(tmp_path):
     room = Classroom(tmp_path, fast=True, HTTPS=True)
     ada = room.join()
