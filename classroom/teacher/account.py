@@ -12,6 +12,7 @@ from classroom.auth import (
     login_blocked,
     record_login_failure,
     record_login_success,
+    remember_device,
     start_session,
     teacher_required,
 )
@@ -58,7 +59,9 @@ def login():
         return render_template("teacher/login.html", form=form), 400
     record_login_success(db, username)
     start_session(found)
-    return redirect(_safe_next(request.args.get("next")) or url_for("teacher.dashboard"))
+    response = redirect(_safe_next(request.args.get("next")) or url_for("teacher.dashboard"))
+    remember_device(response, found["username"])
+    return response
 
 
 def _safe_next(target: str | None) -> str | None:

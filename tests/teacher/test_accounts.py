@@ -308,6 +308,53 @@ def test_after_five_failures_the_account_is_locked_even_for_the_right_password(
     assert school.login(client, "mr-okafor").status_code == 302
 
 
+def test_a_guesser_cannot_lock_a_teacher_out_of_the_computer_she_logs_in_on(app, school):
+    school.teacher("ms-rivera")
+    laptop = school.client("ms-rivera")
+    assert laptop.post("/teacher/logout").status_code == 302
+    student = app.test_client()
+    for attempt in range(auth.ACCOUNT_LIMIT):
+        assert school.login(student, "ms-rivera", f"guess {attempt}").status_code == 400
+
+    assert school.login(student, "ms-rivera").status_code == 429
+    assert school.login(app.test_client(), "ms-rivera").status_code == 429  # a new browser
+    assert school.login(laptop, "ms-rivera").status_code == 302  # her own computer
+
+
+def test_a_known_computer_has_a_lock_of_its_own(app, school, monkeypatch):
+    school.teacher("ms-rivera")
+    laptop = school.client("ms-rivera")
+    laptop.post("/teacher/logout")
+    for attempt in range(auth.DEVICE_LIMIT):
+        assert school.login(laptop, "ms-rivera", f"typo {attempt}").status_code == 400
+    calls = counting_hash_checks(monkeypatch)
+
+    assert school.login(laptop, "ms-rivera").status_code == 429
+    assert calls == []
+    assert school.login(app.test_client(), "ms-rivera").status_code == 302  # the account is not
+
+
+def test_a_computer_known_to_one_teacher_is_a_stranger_to_another(app, school):
+    school.teacher("ms-rivera")
+    school.teacher("mr-okafor")
+    laptop = school.client("ms-rivera")
+    laptop.post("/teacher/logout")
+    for attempt in range(auth.ACCOUNT_LIMIT):
+        assert school.login(laptop, "mr-okafor", f"guess {attempt}").status_code == 400
+
+    assert school.login(app.test_client(), "mr-okafor").status_code == 429
+
+
+def test_a_forged_device_cookie_counts_for_nothing(app, school):
+    school.teacher("ms-rivera")
+    forger = app.test_client()
+    forger.set_cookie(auth.DEVICE_COOKIE, "ms-rivera.forged.signature", path="/teacher/login")
+    for attempt in range(auth.ACCOUNT_LIMIT):
+        assert school.login(forger, "ms-rivera", f"guess {attempt}").status_code == 400
+
+    assert school.login(forger, "ms-rivera").status_code == 429
+
+
 def test_a_successful_login_forgives_the_accounts_earlier_typos(app, school):
     school.teacher("ms-rivera")
     client = app.test_client()
