@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -28,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="classroom_session",
         HTTPS=False,
+        PROXIES=0,
         MIGRATE_ON_START=True,
     )
     app.config.from_pyfile("config.py", silent=True)
@@ -54,7 +56,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(student.bp)
     app.register_blueprint(teacher.bp)
     fast_path.install(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXIES reverse proxies, take the client's address and scheme from the
+    X-Forwarded-* headers they set (and only theirs): the guessing throttles count per
+    student's address, not per proxy. Without proxies those headers are ignored, as
+    anyone can send them."""
+    proxies = app.config.get("PROXIES")
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise ValueError(f"PROXIES must be a whole number (of reverse proxies), not {proxies!r}")
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
 
 
 def _instance_secret(instance: Path) -> str:

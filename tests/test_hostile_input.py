@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -616,6 +617,46 @@ def test_a_blocked_address_does_not_block_the_rest_of_the_school(fresh_school):
         environ_base={"REMOTE_ADDR": "198.51.100.23"},
     )
     assert joined.status_code == 302
+
+
+def behind_a_proxy(tmp_path: Path, proxies: int) -> tuple[Flask, str]:
+    """An app with a class, reached through a reverse proxy at 127.0.0.1."""
+    app = make_app(tmp_path, PROXIES=proxies)
+    with app.app_context():
+        return app, class_store.create_class(get_db(), "7B")["join_code"]
+
+
+def via_proxy(client: FlaskClient, student_address: str, code: str = "WRONG123"):
+    return client.post(
+        "/join",
+        data={"code": code, "name": "Ada"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={"X-Forwarded-For": student_address},
+    )
+
+
+def test_behind_a_trusted_proxy_each_students_address_has_its_own_limit(tmp_path):
+    app, code = behind_a_proxy(tmp_path, proxies=1)
+    client = app.test_client()
+    for _ in range(10):
+        assert via_proxy(client, "10.0.0.66").status_code == 400
+    assert via_proxy(client, "10.0.0.66").status_code == 429
+
+    assert via_proxy(app.test_client(), "10.0.0.7", code).status_code == 302
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(tmp_path):
+    app, code = behind_a_proxy(tmp_path, proxies=0)
+    client = app.test_client()
+    for guess in range(10):
+        # A guesser claiming a new address each time is still one address.
+        assert via_proxy(client, f"10.0.0.{guess}").status_code == 400
+    assert via_proxy(client, "10.0.0.99", code).status_code == 429
+
+
+def test_proxies_must_be_a_whole_number(tmp_path):
+    with pytest.raises(ValueError, match="PROXIES must be a whole number"):
+        make_app(tmp_path, PROXIES="one")
 
 
 def test_wrong_resume_codes_count_towards_the_same_limit(fresh_school):
