@@ -1,5 +1,7 @@
 """Every form the app shows, with its validation messages."""
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,6 +21,34 @@ from wtforms.validators import (
     ValidationError,
 )
 
+# Invisible characters that join letters in some scripts (Persian, Indic) and in emoji.
+JOINERS = {"\u200c", "\u200d"}
+
+
+def tidy_name(value: str | None) -> str | None:
+    """A name as it will be shown: composed, its spaces and line breaks each one space."""
+    if value is None:
+        return None
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+class VisibleName:
+    """A name must be seen as it was typed: no control or formatting characters (which
+    can hide it, or turn the text after it right to left), and something to see."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        for ch in field.data or "":
+            if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and ch not in JOINERS:
+                raise ValidationError(
+                    f"{self.what} has an invisible or control character "
+                    f"(U+{ord(ch):04X}); type it again with letters, digits and spaces."
+                )
+        if not any(unicodedata.category(ch)[0] in "LNS" for ch in field.data or ""):
+            raise ValidationError(f"{self.what} needs at least one letter or digit.")
+
 
 class JoinForm(FlaskForm):
     code = StringField(
@@ -34,7 +64,9 @@ class JoinForm(FlaskForm):
         validators=[
             DataRequired("Type the name your teacher will see."),
             Length(max=60, message="Keep your name under 60 characters."),
+            VisibleName("Your name"),
         ],
+        filters=[tidy_name],
         render_kw={"autocomplete": "nickname"},
         description="Your first name, or the name your teacher asked you to use.",
     )
@@ -111,7 +143,9 @@ class ClassForm(FlaskForm):
         validators=[
             DataRequired("Give the class a name."),
             Length(max=80, message="Keep the name under 80 characters."),
+            VisibleName("The class name"),
         ],
+        filters=[tidy_name],
     )
 
 

@@ -87,10 +87,14 @@ def test_a_wrong_class_code_is_refused_and_nobody_is_added(app, student, join_co
         ("", "Type the name your teacher will see."),
         ("   ", "Type the name your teacher will see."),
         ("A" * 61, "Keep your name under 60 characters."),
+        ("\u200b\u200b\u200b", "Your name has an invisible or control character (U+200B)"),
+        ("Ali\u202ecod.exe", "Your name has an invisible or control character (U+202E)"),
+        ("a\x00b", "Your name has an invisible or control character (U+0000)"),
+        ("-- .", "Your name needs at least one letter or digit."),
     ],
-    ids=["empty", "only-spaces", "too-long"],
+    ids=["empty", "only-spaces", "too-long", "zero-width", "right-to-left-override", "nul", "dots"],
 )
-def test_a_name_that_is_empty_or_too_long_is_refused(app, student, join_code, name, message):
+def test_a_name_that_is_empty_too_long_or_hidden_is_refused(app, student, join_code, name, message):
     response = student.join(join_code, name)
     assert response.status_code == 400
     assert message in text(response)
@@ -101,6 +105,25 @@ def test_the_name_is_stored_without_surrounding_spaces(app, student, join_code):
     student.join(join_code, "  Ada  ")
     with app.app_context():
         assert get_db().conn.execute("SELECT display_name FROM students").fetchone()[0] == "Ada"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Ada\n  Lovelace", "Ada Lovelace"),  # a line break from a crafted post
+        ("Zoe\u0301", "Zo\u00e9"),  # an accent typed as a separate mark, composed
+        (
+            "\u0645\u06cc\u200c\u0631\u0627",
+            "\u0645\u06cc\u200c\u0631\u0627",
+        ),  # Persian keeps its joiner
+        ("\U0001f98a", "\U0001f98a"),  # an emoji is something to see
+    ],
+    ids=["line-break", "combining-accent", "persian-joiner", "emoji"],
+)
+def test_a_name_is_stored_as_it_is_seen(app, student, join_code, typed, stored):
+    assert student.join(join_code, typed).status_code == 302
+    with app.app_context():
+        assert get_db().conn.execute("SELECT display_name FROM students").fetchone()[0] == stored
 
 
 def test_an_archived_class_cannot_be_joined(app, student, join_code):

@@ -51,9 +51,13 @@ def test_a_teacher_creates_a_class_and_is_sent_to_choose_its_quizzes(school):
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("", "Give the class a name."), ("x" * 81, "Keep the name under 80 characters.")],
+    [
+        ("", "Give the class a name."),
+        ("x" * 81, "Keep the name under 80 characters."),
+        ("7B\u202e", "The class name has an invisible or control character (U+202E)"),
+    ],
 )
-def test_a_class_needs_a_name_of_at_most_80_characters(school, name, message):
+def test_a_class_needs_a_visible_name_of_at_most_80_characters(school, name, message):
     client = school.client("ms-rivera")
     refused = client.post("/teacher/classes", data={"name": name})
     assert refused.status_code == 400
