@@ -21,6 +21,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from classroom.numbers import whole_number
+
 # Invisible characters that join letters in some scripts (Persian, Indic) and in emoji.
 JOINERS = {"\u200c", "\u200d"}
 
@@ -158,6 +160,18 @@ def _options(*pairs: tuple[str, str]) -> list:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+class WholeNumberField(IntegerField):
+    """A number typed in ASCII digits: int() would also read "٣", "３", "1_0" and "+3"."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip()
+        self.data = whole_number(text)
+        if self.data is None and text:
+            raise ValueError("Type a whole number in digits, such as 3.")
+
+
 class AssignmentForm(FlaskForm):
     """One quiz's settings for one class."""
 
@@ -174,7 +188,7 @@ class AssignmentForm(FlaskForm):
         validators=[Optional()],
         description="Leave empty to keep it open.",
     )
-    attempts = IntegerField(
+    attempts = WholeNumberField(
         "Attempts allowed",
         validators=[
             Optional(),

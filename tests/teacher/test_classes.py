@@ -306,14 +306,36 @@ def test_a_closing_time_before_the_opening_time_is_refused(school, rivera):
     assert school.value("SELECT opens_at FROM assignments") is None
 
 
-@pytest.mark.parametrize("attempts", ["-1", "51", "two"])
-def test_attempts_outside_0_to_50_are_refused(school, rivera, attempts):
+@pytest.mark.parametrize(
+    ("attempts", "message"),
+    [
+        ("51", "Between 0 (unlimited) and 50."),
+        ("-1", "Type a whole number in digits, such as 3."),
+        ("two", "Type a whole number in digits, such as 3."),
+        ("\u0663", "Type a whole number in digits, such as 3."),  # an Arabic-Indic three
+        ("\uff13", "Type a whole number in digits, such as 3."),  # a full-width three
+        ("1_0", "Type a whole number in digits, such as 3."),
+        ("+3", "Type a whole number in digits, such as 3."),
+        ("9" * 30, "Type a whole number in digits, such as 3."),
+    ],
+)
+def test_attempts_outside_0_to_50_or_not_in_digits_are_refused(school, rivera, attempts, message):
     client, klass = rivera
     refused = client.post(
         f"/teacher/classes/{klass['id']}/assignments", data=assignment_form(attempts=attempts)
     )
     assert refused.status_code == 400
+    assert message in text(refused)
     assert school.value("SELECT attempts_allowed FROM assignments") is None
+
+
+def test_attempts_may_be_typed_with_spaces_around(school, rivera):
+    client, klass = rivera
+    saved = client.post(
+        f"/teacher/classes/{klass['id']}/assignments", data=assignment_form(attempts=" 3 ")
+    )
+    assert saved.status_code == 302
+    assert school.value("SELECT attempts_allowed FROM assignments") == 3
 
 
 def test_a_quiz_that_does_not_exist_cannot_be_assigned(school, rivera):
