@@ -35,6 +35,20 @@ def quiz_at_version(db: Database, slug: str, version: str) -> Quiz | None:
     return _from_snapshot(snapshot, slug)
 
 
+def quiz_for_review(db: Database, slug: str) -> tuple[Quiz, bool] | None:
+    """The quiz to report on, and whether it is the one being served.
+
+    When its file has gone or has mistakes, its results are still the teacher's to see:
+    they are shown with the version students last took.
+    """
+    current = catalogue().quizzes.get(slug)
+    if current is not None:
+        return current, True
+    snapshot = attempt_store.latest_snapshot(db, slug)
+    found = _from_snapshot(snapshot, slug) if snapshot is not None else None
+    return (found, False) if found is not None else None
+
+
 @functools.lru_cache(maxsize=64)
 def _from_snapshot(snapshot: str, slug: str) -> Quiz | None:
     try:

@@ -73,6 +73,17 @@ def version_snapshot(db: Database, quiz_slug: str, version: str) -> str | None:
     return row["snapshot"] if row else None
 
 
+def latest_snapshot(db: Database, quiz_slug: str) -> str | None:
+    """The quiz as it was last served to a student, whatever its file holds now."""
+    row = one(
+        db,
+        "SELECT snapshot FROM quiz_versions WHERE quiz_slug = ? "
+        "ORDER BY created_at DESC, version DESC LIMIT 1",
+        [quiz_slug],
+    )
+    return row["snapshot"] if row else None
+
+
 def get_attempt(db: Database, attempt_id: int, student_id: int) -> dict[str, Any] | None:
     """The attempt, only if it belongs to this student."""
     return one(

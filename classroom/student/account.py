@@ -19,6 +19,7 @@ from classroom.db import get_db
 from classroom.forms import ActionForm, JoinForm, ResumeForm
 from classroom.fragments import once_per_version, page_around_nav
 from classroom.library import catalogue, quiz_at_version
+from classroom.store import assignments as assignment_store
 from classroom.store import attempts as attempt_store
 from classroom.store import classes as class_store
 from classroom.store import reports as report_store
@@ -54,6 +55,13 @@ def _dashboard(student: dict[str, Any]):
         quizzes = [(quiz, access) for quiz, access in quizzes if access.assigned]
         if quizzes:
             lessons.append((lesson, quizzes))
+    # Given to the class but not served (a file gone or with mistakes): the teacher must
+    # hear of it, rather than the student being told there is no quiz.
+    unavailable = sum(
+        1
+        for slug in assignment_store.assignments_for_class(db, student["class_id"])
+        if slug not in cat.quizzes or cat.quizzes[slug].lesson not in cat.lessons
+    )
     skills = reports.mastery_matrix(
         [student],
         report_store.latest_responses_of_student(db, student["id"]),
@@ -62,6 +70,7 @@ def _dashboard(student: dict[str, Any]):
     return render_template(
         "student/dashboard.html",
         lessons=lessons,
+        unavailable=unavailable,
         best=best,
         skills=skills,
         leave_form=ActionForm(),

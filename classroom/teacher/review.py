@@ -8,8 +8,9 @@ from flask import Response, abort, current_app, render_template
 
 from classroom import clock, exports, grading, report_cache, reports
 from classroom.auth import teacher_required
+from classroom.content import Quiz
 from classroom.db import get_db
-from classroom.library import catalogue, quiz_at_version
+from classroom.library import catalogue, quiz_at_version, quiz_for_review
 from classroom.store import assignments as assignment_store
 from classroom.store import attempts as attempt_store
 from classroom.store import reports as report_store
@@ -17,15 +18,15 @@ from classroom.teacher import bp
 from classroom.teacher.common import owned_class
 
 
-def _class_quizzes(class_id: int) -> list:
-    """The quizzes a class was assigned, plus any it has attempts at from before."""
+def _class_quizzes(class_id: int) -> tuple[list[Quiz], list[Quiz]]:
+    """The quizzes a class was assigned, plus any it has attempts at from before; and
+    those of them that are not being served (their file has gone or has mistakes)."""
     db = get_db()
-    cat = catalogue()
     slugs = set(assignment_store.assignments_for_class(db, class_id))
     slugs |= report_store.submitted_quiz_slugs(db, class_id)
-    return sorted(
-        (cat.quizzes[s] for s in slugs if s in cat.quizzes), key=lambda q: (q.lesson, q.slug)
-    )
+    found = [pair for pair in (quiz_for_review(db, slug) for slug in slugs) if pair]
+    quizzes = sorted((quiz for quiz, _ in found), key=lambda q: (q.lesson, q.slug))
+    return quizzes, [quiz for quiz, live in found if not live]
 
 
 @bp.get("/classes/<int:class_id>/gradebook")
@@ -33,7 +34,7 @@ def _class_quizzes(class_id: int) -> list:
 def gradebook(class_id: int):
     klass = owned_class(class_id)
     db = get_db()
-    quizzes = _class_quizzes(class_id)
+    quizzes, not_served = _class_quizzes(class_id)
 
     def render() -> str:
         students = report_store.students_of(db, class_id)
@@ -53,7 +54,10 @@ def gradebook(class_id: int):
         tuple((q.slug, q.version) for q in quizzes),
     )
     return render_template(
-        "teacher/gradebook.html", klass=klass, body=report_cache.cached(key, render)
+        "teacher/gradebook.html",
+        klass=klass,
+        body=report_cache.cached(key, render),
+        not_served=not_served,
     )
 
 
@@ -91,9 +95,10 @@ def attempt(class_id: int, attempt_id: int):
 @teacher_required
 def quiz_report(class_id: int, slug: str):
     klass = owned_class(class_id)
-    quiz = catalogue().quizzes.get(slug)
-    if quiz is None:
+    found = quiz_for_review(get_db(), slug)
+    if found is None:
         abort(404)
+    quiz, live = found
     lesson = catalogue().lessons.get(quiz.lesson)
 
     def render() -> str:
@@ -110,7 +115,11 @@ def quiz_report(class_id: int, slug: str):
 
     key = ("quiz", class_id, slug, quiz.version, id(lesson), _fingerprint(class_id))
     return render_template(
-        "teacher/quiz_report.html", klass=klass, quiz=quiz, body=report_cache.cached(key, render)
+        "teacher/quiz_report.html",
+        klass=klass,
+        quiz=quiz,
+        body=report_cache.cached(key, render),
+        not_served=[] if live else [quiz],
     )
 
 
@@ -216,7 +225,7 @@ def responses_csv(class_id: int):
 def gradebook_csv(class_id: int):
     klass = owned_class(class_id)
     db = get_db()
-    quizzes = _class_quizzes(class_id)
+    quizzes, _ = _class_quizzes(class_id)
     students = report_store.students_of(db, class_id)
     book = reports.gradebook(students, quizzes, report_store.submitted_attempts(db, class_id))
     header = (
@@ -230,6 +239,7 @@ def gradebook_csv(class_id: int):
         rows.append(
             [student["display_name"], student["id"]]
             + [k["score"] if k else None for k in kept]
-            + [q.max_score for q in quizzes]
+            # The maximum of the version the counted attempt was taken on.
+            + [k["max_score"] if k else q.max_score for k, q in zip(kept, quizzes, strict=True)]
         )
     return _csv(klass, "gradebook", header, rows)

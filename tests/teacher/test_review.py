@@ -122,6 +122,64 @@ def test_a_quiz_taken_before_it_was_unassigned_stays_in_the_gradebook(school, ri
     assert f"/teacher/classes/{klass['id']}/attempts/{attempt['id']}" in page
 
 
+def test_a_quiz_whose_file_broke_keeps_its_results_in_front_of_the_teacher(new_school, content):
+    school = new_school({"sample-quiz": content.sample_quiz()})
+    client = school.client("ms-rivera")
+    klass = school.klass("History 9B", school.teacher("ms-rivera"))
+    attempt = school.take(school.student(klass["id"], "Ada"), content.RIGHT)
+    quiz_file = school.app.config["QUIZZES_DIR"] + "/sample-quiz.toml"
+    with open(quiz_file, "a") as broken:
+        broken.write('\nkeep = "best\n')  # an unclosed string: the file no longer loads
+
+    book = text(client.get(f"/teacher/classes/{klass['id']}/gradebook"))
+    report = client.get(f"/teacher/classes/{klass['id']}/quizzes/sample-quiz/report")
+    sheet = client.get(f"/teacher/classes/{klass['id']}/gradebook.csv").get_data(as_text=True)
+
+    notice = "Students cannot open “Sample quiz” just now"
+    assert notice in book and "shown with the version students last took" in book
+    assert f"/teacher/classes/{klass['id']}/attempts/{attempt['id']}" in book
+    assert report.status_code == 200 and notice in text(report)
+    assert "sample-quiz (best)" in sheet.splitlines()[0]
+    assert sheet.splitlines()[1].split(",")[2] == "3.0"
+
+
+def test_a_student_is_told_when_a_quiz_given_to_the_class_cannot_be_opened(school, rivera):
+    _, klass = rivera
+    student = school.joined(klass["join_code"])
+    with school.app.app_context():
+        assignment_store.assign(get_db(), klass["id"], "gone-quiz")  # its file was removed
+
+    page = text(student.get("/"))
+
+    assert "1 quiz your teacher gave your class cannot be opened just now" in page
+    assert "has not given your class a quiz" not in page
+
+
+def test_a_score_on_an_earlier_version_with_other_points_shows_its_own_maximum(new_school, content):
+    school = new_school({"sample-quiz": content.sample_quiz()})
+    client = school.client("ms-rivera")
+    klass = school.klass("History 9B", school.teacher("ms-rivera"))
+    school.take(school.student(klass["id"], "Ada"), content.RIGHT)
+    quiz_file = school.app.config["QUIZZES_DIR"] + "/sample-quiz.toml"
+    with open(quiz_file) as old:
+        worth_more = old.read().replace('id = "who-says"', 'id = "who-says"\npoints = 2', 1)
+    with open(quiz_file, "w") as new:
+        new.write(worth_more)
+
+    page = text(client.get(f"/teacher/classes/{klass['id']}/gradebook"))
+    sheet = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/teacher/classes/{klass['id']}/gradebook.csv").get_data(as_text=True)
+            )
+        )
+    )
+
+    assert "best of 4" in page
+    assert re.search(r'>3 <span class="meta">of 3</span>', page)
+    assert sheet[1][2:] == ["3.0", "3.0"]
+
+
 # One attempt
 
 
