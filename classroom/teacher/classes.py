@@ -126,7 +126,7 @@ def assignments(class_id: int):
         form = forms[slug] = AssignmentForm(prefix=slug)
         if form.validate():
             _save_assignment(db, class_id, slug, form)
-            flash("Saved.", "success")
+            flash(_saved_message(catalogue().quizzes[slug].title, form), "success")
             return redirect(
                 url_for("teacher.assignments", class_id=class_id, _anchor=f"quiz-{slug}")
             )
@@ -157,6 +157,19 @@ def _form_data(row: dict | None) -> dict:
         "feedback": row["feedback"] or "",
         "role": row["role"] or "",
     }
+
+
+def _saved_message(title: str, form: AssignmentForm) -> str:
+    """What the save did, in words: a settings change without the tick gives nothing."""
+    if form.assigned.data:
+        return f"Saved. “{title}” is given to the class."
+    settings = (form.opens_at, form.closes_at, form.attempts, form.feedback, form.role)
+    if any(field.data not in (None, "") for field in settings):
+        return (
+            f"Saved. “{title}” is not given to the class, so its settings were not kept: "
+            "tick “Assigned to this class” to give it."
+        )
+    return f"Saved. “{title}” is not given to the class."
 
 
 def _save_assignment(db, class_id: int, slug: str, form: AssignmentForm) -> None:

@@ -330,6 +330,59 @@ def test_assign_a_quiz_with_the_keyboard_only(teacher: Page, school: School):
         assert assignment_store.assignment(get_db(), school.empty, QUIZ) is not None
 
 
+def test_a_change_left_unsaved_on_another_quiz_is_shown_and_asked_about(
+    teacher: Page, school: School
+):
+    page = teacher
+    with school.server.app.app_context():
+        db = get_db()
+        owner = teachers.teacher_by_username(db, TEACHER)["id"]
+        class_id = class_store.create_class(db, "Class 7E", owner)["id"]
+    page.goto(school.klass(class_id, "/assignments"))
+    sourcing, denial = page.locator(f"#quiz-{QUIZ}"), page.locator("#quiz-denial-rhetoric")
+    sourcing.get_by_label("Assigned to this class").check()
+    denial.get_by_label("Assigned to this class").check()
+    expect(sourcing.get_by_text("Changed, not saved yet.")).to_be_visible()
+    expect(denial.get_by_text("Changed, not saved yet.")).to_be_visible()
+
+    asked = []
+
+    def stay(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    sourcing.get_by_role("button", name=re.compile("^Save")).click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    expect(denial.get_by_label("Assigned to this class")).to_be_checked()  # still here
+
+    page.once("dialog", lambda dialog: dialog.accept())  # asked again; this time, leave
+    denial.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.get_by_role("status").first).to_contain_text("“Denial rhetoric")
+    with school.server.app.app_context():
+        saved = assignment_store.assignments_for_class(get_db(), class_id)
+    assert list(saved) == ["denial-rhetoric"]
+
+
+def test_settings_without_the_tick_are_said_not_to_be_kept(teacher: Page, school: School):
+    page = teacher
+    with school.server.app.app_context():
+        db = get_db()
+        owner = teachers.teacher_by_username(db, TEACHER)["id"]
+        class_id = class_store.create_class(db, "Class 7F", owner)["id"]
+    page.goto(school.klass(class_id, "/assignments"))
+    section = page.locator(f"#quiz-{QUIZ}")
+    section.get_by_label("Attempts allowed").fill("2")
+    page.once("dialog", lambda dialog: dialog.accept())
+    section.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "is not given to the class, so its settings were not kept"
+    )
+    with school.server.app.app_context():
+        assert assignment_store.assignment(get_db(), class_id, QUIZ) is None
+
+
 # --- a phone ---
 
 PHONE_PAGES = {
