@@ -330,14 +330,19 @@ def test_assign_a_quiz_with_the_keyboard_only(teacher: Page, school: School):
         assert assignment_store.assignment(get_db(), school.empty, QUIZ) is not None
 
 
+def new_class(school: School, name: str) -> int:
+    """Another class of the teacher's, with nothing assigned yet."""
+    with school.server.app.app_context():
+        db = get_db()
+        owner = teachers.teacher_by_username(db, TEACHER)["id"]
+        return class_store.create_class(db, name, owner)["id"]
+
+
 def test_a_change_left_unsaved_on_another_quiz_is_shown_and_asked_about(
     teacher: Page, school: School
 ):
     page = teacher
-    with school.server.app.app_context():
-        db = get_db()
-        owner = teachers.teacher_by_username(db, TEACHER)["id"]
-        class_id = class_store.create_class(db, "Class 7E", owner)["id"]
+    class_id = new_class(school, "Class 7E")
     page.goto(school.klass(class_id, "/assignments"))
     sourcing, denial = page.locator(f"#quiz-{QUIZ}"), page.locator("#quiz-denial-rhetoric")
     sourcing.get_by_label("Assigned to this class").check()
@@ -367,10 +372,7 @@ def test_a_change_left_unsaved_on_another_quiz_is_shown_and_asked_about(
 
 def test_settings_without_the_tick_are_said_not_to_be_kept(teacher: Page, school: School):
     page = teacher
-    with school.server.app.app_context():
-        db = get_db()
-        owner = teachers.teacher_by_username(db, TEACHER)["id"]
-        class_id = class_store.create_class(db, "Class 7F", owner)["id"]
+    class_id = new_class(school, "Class 7F")
     page.goto(school.klass(class_id, "/assignments"))
     section = page.locator(f"#quiz-{QUIZ}")
     section.get_by_label("Attempts allowed").fill("2")
