@@ -88,6 +88,8 @@ def attempt(class_id: int, attempt_id: int):
         responses=responses,
         lesson=catalogue().lessons.get(quiz.lesson),
         whose="Student’s",
+        # Every attempt of this student at this quiz, to move between them.
+        attempts=attempt_store.attempts_for(db, found["student_id"], found["quiz_slug"]),
     )
 
 

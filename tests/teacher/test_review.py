@@ -218,6 +218,37 @@ def test_an_attempt_still_in_progress_shows_its_saved_answers_scored_live(school
     assert "not answered · 0 / 2" in page
 
 
+def test_a_written_answer_on_an_attempt_page_leads_to_grading_it(new_school, content):
+    school = new_school({"written": content.WRITTEN_QUIZ})
+    client = school.client("ms-rivera")
+    klass = school.klass("History 9B", school.teacher("ms-rivera"), ("written",))
+    attempt = school.take(
+        school.student(klass["id"], "Ada"),
+        {"who-says": "nobody", "plan": {"text": "Ask the union."}},
+        "written",
+    )
+
+    page = text(client.get(f"/teacher/classes/{klass['id']}/attempts/{attempt['id']}"))
+
+    assert "Not graded yet." in page and "by your teacher" not in page
+    grade = f"/teacher/classes/{klass['id']}/grading/{attempt['id']}/plan"
+    assert f'href="{grade}">Grade this answer' in page
+    assert client.get(grade).status_code == 200
+
+
+def test_an_attempt_page_links_to_the_students_other_attempts(school, rivera, content):
+    client, klass = rivera
+    ada = school.student(klass["id"], "Ada")
+    first = school.take(ada, content.WRONG)
+    second = school.take(ada, content.RIGHT)
+
+    page = text(client.get(f"/teacher/classes/{klass['id']}/attempts/{second['id']}"))
+
+    assert stat(page, "Attempt") == "2 of 2"
+    assert f'href="/teacher/classes/{klass["id"]}/attempts/{first["id"]}">1' in page
+    assert '<strong aria-current="page">2</strong>' in page
+
+
 # The quiz report
 
 
