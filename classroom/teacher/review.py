@@ -175,7 +175,9 @@ def gain(class_id: int):
 def _csv(klass: dict, what: str, header: list[str], rows: list) -> Response:
     name = exports.filename(klass["name"], what, clock.now().date().isoformat())
     return Response(
-        exports.to_csv(header, rows),
+        # A byte-order mark first: without it, Excel reads the file as the system's
+        # legacy encoding and "García" comes out as "GarcÃ­a".
+        "\ufeff" + exports.to_csv(header, rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

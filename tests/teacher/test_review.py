@@ -133,7 +133,7 @@ def test_a_quiz_whose_file_broke_keeps_its_results_in_front_of_the_teacher(new_s
 
     book = text(client.get(f"/teacher/classes/{klass['id']}/gradebook"))
     report = client.get(f"/teacher/classes/{klass['id']}/quizzes/sample-quiz/report")
-    sheet = client.get(f"/teacher/classes/{klass['id']}/gradebook.csv").get_data(as_text=True)
+    sheet = download(client, f"/teacher/classes/{klass['id']}/gradebook.csv")[1]
 
     notice = "Students cannot open “Sample quiz” just now"
     assert notice in book and "shown with the version students last took" in book
@@ -167,13 +167,7 @@ def test_a_score_on_an_earlier_version_with_other_points_shows_its_own_maximum(n
         new.write(worth_more)
 
     page = text(client.get(f"/teacher/classes/{klass['id']}/gradebook"))
-    sheet = list(
-        csv.reader(
-            io.StringIO(
-                client.get(f"/teacher/classes/{klass['id']}/gradebook.csv").get_data(as_text=True)
-            )
-        )
-    )
+    sheet = download(client, f"/teacher/classes/{klass['id']}/gradebook.csv")[0]
 
     assert "best of 4" in page
     assert re.search(r'>3 <span class="meta">of 3</span>', page)
@@ -417,7 +411,9 @@ def download(client, url: str) -> tuple[list[list[str]], str, str]:
     response = client.get(url)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    raw = response.get_data(as_text=True)
+    raw = response.get_data().decode("utf-8")
+    assert raw.startswith("\ufeff"), "a byte-order mark, for Excel to read it as UTF-8"
+    raw = raw.removeprefix("\ufeff")
     return list(csv.reader(io.StringIO(raw))), raw, response.headers["Content-Disposition"]
 
 
