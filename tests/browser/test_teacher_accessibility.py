@@ -418,3 +418,38 @@ def test_no_horizontal_scroll_on_a_phone(teacher: Page, school: School, name: st
         )
     finally:
         page.set_viewport_size({"width": 1100, "height": 900})
+
+
+LINES_OF_TEXT = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size;
+}"""
+
+
+@pytest.mark.parametrize("width", [PHONE_WIDTH, 1280, 1920])
+def test_the_projected_join_code_stays_on_one_line(teacher: Page, school: School, width: int):
+    page = teacher
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        projector(page, school)
+        code = page.locator(".projector .join-code")
+        assert code.evaluate(LINES_OF_TEXT) == 1, f"the join code wraps at {width} px"
+    finally:
+        page.set_viewport_size({"width": 1100, "height": 900})
+
+
+def test_a_table_wider_than_a_phone_says_so_and_scrolls_by_keyboard(teacher: Page, school: School):
+    page = teacher
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 780})
+    try:
+        gradebook(page, school)
+        expect(page.get_by_text("Scroll the table sideways to see all of it.")).to_be_visible()
+        region = page.get_by_role("region", name="Scores by student and quiz")
+        region.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=5000
+        )
+    finally:
+        page.set_viewport_size({"width": 1100, "height": 900})
