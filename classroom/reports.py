@@ -258,15 +258,20 @@ def misleading_sentences(
                 counts[sentence_id].add(attempt_id)
                 questions[sentence_id].add(question.id)
     found = []
-    for sentence_id, attempts in counts.items():
-        sentence = lesson.sentence(sentence_id)
-        if sentence is not None:
+    # Ties in the article's order: "p10s1" comes after "p2s1".
+    for place, sentence in enumerate(lesson.sentences):
+        if sentence.id in counts:
+            misled = len(counts[sentence.id])
             found.append(
-                MisleadingSentence(
-                    sentence_id, sentence.text, len(attempts), sorted(questions[sentence_id])
+                (
+                    -misled,
+                    place,
+                    MisleadingSentence(
+                        sentence.id, sentence.text, misled, sorted(questions[sentence.id])
+                    ),
                 )
             )
-    return sorted(found, key=lambda s: (-s.misled, s.sentence_id))
+    return [entry for _, _, entry in sorted(found, key=lambda item: item[:2])]
 
 
 def _wrong_sentences(question: Question, answer: Any) -> set[str]:

@@ -362,6 +362,11 @@ def test_misleading_sentences_rank_the_sentences_behind_wrong_answers(cat):
     # An ungraded written answer misleads nobody; nor does a right answer.
     assert all("plan" not in s.questions for s in found)
     assert [s.misled for s in found] == sorted((s.misled for s in found), reverse=True)
+    # Ties stand in the article's order (by place, not by id: "p10s1" after "p2s1").
+    place = {sentence.id: n for n, sentence in enumerate(lesson.sentences)}
+    assert [(-s.misled, place[s.sentence_id]) for s in found] == sorted(
+        (-s.misled, place[s.sentence_id]) for s in found
+    )
 
 
 def test_misleading_sentences_need_the_lesson(cat):
