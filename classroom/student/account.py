@@ -7,6 +7,7 @@ from typing import Any
 from flask import (
     abort,
     flash,
+    g,
     redirect,
     render_template,
     session,
@@ -26,6 +27,7 @@ from classroom.store import reports as report_store
 from classroom.store import students as student_store
 from classroom.student import bp
 from classroom.student.common import (
+    archived_message,
     code_guessing_blocked,
     current_student,
     record_code_failure,
@@ -38,8 +40,13 @@ from classroom.student.common import (
 def home():
     student = current_student()
     if student is None:
+        archived = g.get("archived_class")
         return render_template(
-            "student/join.html", form=JoinForm(), resume_form=ResumeForm(), catalogue=catalogue()
+            "student/join.html",
+            form=JoinForm(),
+            resume_form=ResumeForm(),
+            catalogue=catalogue(),
+            archived=archived_message(archived) if archived else None,
         )
     return _dashboard(student)
 

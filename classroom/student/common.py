@@ -32,10 +32,18 @@ def current_student() -> dict[str, Any] | None:
     if "student" not in g:
         student_id = session.get("student_id")
         found = student_store.get_student(get_db(), student_id) if student_id else None
-        if found is None or found["archived_at"] is not None:
+        if found is not None and found["archived_at"] is not None:
+            g.archived_class = found["class_name"]  # to say why they are let go
             found = None
         g.student = found
     return g.student
+
+
+def archived_message(class_name: str) -> str:
+    return (
+        f"Your teacher has archived the class “{class_name}”: its quizzes are closed. "
+        "If you are in another class now, join it with its code."
+    )
 
 
 def student_required(view: Callable) -> Callable:
@@ -44,7 +52,8 @@ def student_required(view: Callable) -> Callable:
         if current_student() is None:
             if request.method == "POST" and request.path.endswith("/answers"):
                 return jsonify(error="Join your class again to keep saving."), 401
-            flash("Join your class (or use your resume code) to take quizzes.", "info")
+            if not g.get("archived_class"):  # the join page says why, for an archived class
+                flash("Join your class (or use your resume code) to take quizzes.", "info")
             return redirect(url_for("student.home"))
         return view(**kwargs)
 

@@ -50,6 +50,7 @@ def class_page(class_id: int):
         assigned=[(cat.quizzes.get(slug), row) for slug, row in assigned.items()],
         rename_form=ClassForm(formdata=None, name=klass["name"]),
         action_form=ActionForm(),
+        now=clock.stamp(),
     )
 
 

@@ -94,8 +94,10 @@ def test_an_archived_class_cannot_be_joined_and_its_students_are_let_go(school, 
     )
     assert refused.status_code == 400
     assert "No open class has this code" in text(refused)
-    # Ada, already in the class, is treated as nobody: no quiz, no saving.
-    assert 'name="code"' in text(ada.get("/"))
+    # Ada, already in the class, is told why she is let go: no quiz, no saving.
+    home = text(ada.get("/"))
+    assert 'name="code"' in home
+    assert "Your teacher has archived the class “History 9B”: its quizzes are closed." in home
     assert ada.get("/quizzes/sample-quiz").status_code == 302
     assert school.value("SELECT count(*) FROM attempts") == 0
     assert school.value("SELECT count(*) FROM students") == 1
@@ -377,3 +379,19 @@ def test_each_lesson_keeps_its_own_pre_test(new_school, content, tmp_path):
     # Within one lesson, a new pre-test replaces the old one.
     client.post(url, data=assignment_form("first-other", role="pre"))
     assert roles() == {"first-pre": None, "first-other": "pre", "second-pre": "pre"}
+
+
+def test_the_class_page_gives_quiz_times_in_utc_and_marks_a_closed_quiz(school, rivera):
+    client, klass = rivera
+    school.assign(klass["id"], "sample-quiz", closes_at="2020-01-01T09:00:00+00:00")
+    assert "Closed 2020-01-01 09:00 UTC" in text(client.get(f"/teacher/classes/{klass['id']}"))
+
+    school.assign(klass["id"], "sample-quiz", closes_at="2099-01-01T09:00:00+00:00")
+    assert "until 2099-01-01 09:00 UTC" in text(client.get(f"/teacher/classes/{klass['id']}"))
+
+
+def test_the_class_page_lists_a_quiz_that_cannot_be_opened(school, rivera):
+    client, klass = rivera
+    school.assign(klass["id"], "gone-quiz")  # its file was removed
+    page = text(client.get(f"/teacher/classes/{klass['id']}"))
+    assert re.search(r"gone-quiz <span[^>]*>\(students cannot open it: its file has gone", page)
