@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -17,6 +18,8 @@ from classroom.content.model import FEEDBACK_MODES, KEEP_RULES, SKILLS, Lesson, 
 from classroom.questions.base import ID_PATTERN, ParseContext, Question, registered_types
 
 FORMAT = 1
+# More than this is a typo, and a sum of huge values would overflow to inf.
+MAX_POINTS = 100
 QUIZ_KEYS = {"format", "slug", "title", "lesson", "skill", "intro", "settings", "questions"}
 QUESTION_KEYS = {
     "id",
@@ -218,8 +221,11 @@ def _common(raw: dict[str, Any], ctx: ParseContext) -> dict[str, Any]:
     if not _one_of(skill, SKILLS):
         ctx.problem(f"skill must be one of: {', '.join(SKILLS)}", ctx.key_line("skill"))
     points = raw.get("points", 1)
-    if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
-        ctx.problem("points must be a positive number", ctx.key_line("points"))
+    if not _sensible_points(points):
+        ctx.problem(
+            f"points must be a positive number no greater than {MAX_POINTS}",
+            ctx.key_line("points"),
+        )
         points = 1
     confidence = raw.get("confidence", False)
     if not isinstance(confidence, bool):
@@ -240,6 +246,13 @@ def _common(raw: dict[str, Any], ctx: ParseContext) -> dict[str, Any]:
         "confidence": confidence is True,
         "line": ctx.start,
     }
+
+
+def _sensible_points(points: Any) -> bool:
+    """A number a score can be out of: TOML also allows nan and inf, and bools are ints."""
+    if isinstance(points, bool) or not isinstance(points, int | float):
+        return False
+    return math.isfinite(points) and 0 < points <= MAX_POINTS
 
 
 def _one_of(value: Any, options: Mapping[str, str]) -> bool:

@@ -336,3 +336,21 @@ def test_the_library_serves_a_fixed_quiz_once_its_file_changes(author, tmp_path:
 
     assert "bridge" in library.current().quizzes
     assert library.current().problems == []
+
+
+@pytest.mark.parametrize(
+    "points",
+    ["nan", "inf", "-inf", "+nan", "0", "-2", "0.0", "true", '"2"', "101", "1e308"],
+)
+def test_points_that_are_not_a_sensible_positive_number_are_named_at_their_line(author, points):
+    # nan once reached the database as a NULL maximum score, and inf showed as "inf out of inf".
+    problems = author(edit(QUIZ, ("points = 2", f"points = {points}")))
+    assert problems == [
+        'quizzes/bridge.toml:36: question "evidence": points must be a positive number '
+        "no greater than 100"
+    ]
+
+
+@pytest.mark.parametrize("points", ["0.5", "100", "3"])
+def test_points_may_be_any_positive_number_up_to_a_hundred(author, points):
+    assert author(edit(QUIZ, ("points = 2", f"points = {points}"))) == []
