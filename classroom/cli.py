@@ -34,31 +34,53 @@ def init_app(app: Flask) -> None:
 
 
 def _check(lessons_dir: Path, quizzes_dir: Path) -> int:
+    missing = [
+        problem
+        for kind, folder in (("lessons", lessons_dir), ("quizzes", quizzes_dir))
+        if (problem := _folder_problem(kind, folder))
+    ]
+    if missing:  # an empty result would read as "ok" when nothing was checked
+        for problem in missing:
+            click.echo(problem, err=True)
+        return 1
     catalogue = load_catalogue(lessons_dir, quizzes_dir)
     for problem in catalogue.problems:
         click.echo(str(problem), err=True)
     if catalogue.problems:
-        click.echo(f"{len(catalogue.problems)} problem(s) found.", err=True)
+        click.echo(f"{_count(len(catalogue.problems), 'problem')} found.", err=True)
         return 1
     questions = sum(len(q.questions) for q in catalogue.quizzes.values())
     click.echo(
-        f"ok: {len(catalogue.lessons)} lessons, {len(catalogue.quizzes)} quizzes, "
-        f"{questions} questions"
+        f"ok: {_count(len(catalogue.lessons), 'lesson')}, "
+        f"{_count(len(catalogue.quizzes), 'quiz', 'quizzes')}, "
+        f"{_count(questions, 'question')}"
     )
     return 0
+
+
+def _folder_problem(kind: str, folder: Path) -> str | None:
+    if not folder.exists():
+        return f"cannot check the {kind}: {folder} does not exist"
+    if not folder.is_dir():
+        return f"cannot check the {kind}: {folder} is not a folder"
+    return None
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 @click.command("check")
 @click.option(
     "--lessons",
     "lessons_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Lessons folder (default: the app's).",
 )
 @click.option(
     "--quizzes",
     "quizzes_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Quizzes folder (default: the app's).",
 )
 @with_appcontext

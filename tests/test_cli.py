@@ -94,14 +94,14 @@ def test_check_passes_good_content_with_a_summary(cli):
         "check", "--lessons", str(FIXTURES / "lessons"), "--quizzes", str(FIXTURES / "quizzes")
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "ok: 1 lessons, 1 quizzes, 2 questions"
+    assert result.stdout.strip() == "ok: 1 lesson, 1 quiz, 2 questions"
     assert result.stderr == ""
 
 
 def test_check_without_folders_checks_the_apps_own_content(cli):
     result = cli("check")
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"ok: \d+ lessons, \d+ quizzes, \d+ questions", result.stdout.strip())
+    assert re.fullmatch(r"ok: \d+ lessons?, \d+ quiz(zes)?, \d+ questions?", result.stdout.strip())
 
 
 def test_check_names_every_problem_and_fails(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -124,7 +124,49 @@ def test_check_names_every_problem_and_fails(cli, tmp_path: Path, monkeypatch: p
     assert result.stderr.splitlines() == [
         "lessons/no-front-matter.md:1: a lesson starts with front matter between +++ lines",
         f'quizzes/sample-quiz.toml:{line}: question "who-says": duplicate question id "who-says"',
-        "2 problem(s) found.",
+        "2 problems found.",
+    ]
+
+
+def test_check_counts_in_words_that_agree_with_the_numbers(cli, tmp_path: Path):
+    lessons, quizzes = tmp_path / "lessons", tmp_path / "quizzes"
+    lessons.mkdir()
+    quizzes.mkdir()
+    (lessons / "sample.md").write_text((FIXTURES / "lessons" / "sample.md").read_text())
+    (lessons / "broken.md").write_text("## Article\n\nText.\n\n## Teaching notes\n")
+
+    one_problem = cli("check", "--lessons", str(lessons), "--quizzes", str(quizzes))
+    (lessons / "broken.md").unlink()
+    nothing_wrong = cli("check", "--lessons", str(lessons), "--quizzes", str(quizzes))
+
+    assert one_problem.stderr.splitlines()[-1] == "1 problem found."
+    assert nothing_wrong.stdout.strip() == "ok: 1 lesson, 0 quizzes, 0 questions"
+
+
+def test_check_refuses_a_folder_that_is_not_there_instead_of_finding_nothing_wrong(
+    cli, tmp_path: Path
+):
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+
+    result = cli("check", "--lessons", str(tmp_path / "lesons"), "--quizzes", str(quizzes))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"cannot check the lessons: {tmp_path / 'lesons'} does not exist"
+    ]
+
+
+def test_check_refuses_a_file_given_as_a_folder_and_names_both_mistakes(cli, tmp_path: Path):
+    lesson = FIXTURES / "lessons" / "sample.md"
+
+    result = cli("check", "--lessons", str(lesson), "--quizzes", str(tmp_path / "nowhere"))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"cannot check the lessons: {lesson} is not a folder",
+        f"cannot check the quizzes: {tmp_path / 'nowhere'} does not exist",
     ]
 
 
