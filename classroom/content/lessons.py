@@ -26,8 +26,8 @@ class LessonError(Exception):
 def parse_lesson(path: Path, label: str | None = None) -> Lesson:
     """Parse and validate one lesson file; raise LessonError listing every problem."""
     label = label or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # -sig: Windows Notepad starts a UTF-8 file with a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise LessonError([Problem(label, 1, f"cannot read the file: {error}")]) from error
     lines = text.splitlines()

@@ -57,8 +57,8 @@ class _Sentence:
 def parse_quiz(path: Path, lessons: Mapping[str, Lesson], label: str | None = None) -> Quiz:
     """Parse and validate one quiz file; raise QuizError listing every problem."""
     label = label or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # -sig: Windows Notepad starts a UTF-8 file with a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = _toml_error_line(error)

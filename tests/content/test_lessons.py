@@ -157,3 +157,11 @@ def test_a_broken_lesson_leaves_the_others_loaded(author):
     assert [str(p) for p in catalogue.problems_for("lesson", "broken")] == [
         "lessons/broken.md:1: a lesson starts with front matter between +++ lines"
     ]
+
+
+def test_a_lesson_saved_with_a_byte_order_mark_loads(author, tmp_path: Path):
+    # Windows Notepad saves UTF-8 with a byte-order mark before the first +++.
+    (tmp_path / "lessons" / "bridge.md").write_text(LESSON, encoding="utf-8-sig")
+    catalogue = load_catalogue(Path("lessons"), Path("no-quizzes"))
+    assert catalogue.problems == []
+    assert catalogue.lessons["bridge"].title == "A bridge, a minister and a leaked report"

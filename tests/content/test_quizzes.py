@@ -354,3 +354,12 @@ def test_points_that_are_not_a_sensible_positive_number_are_named_at_their_line(
 @pytest.mark.parametrize("points", ["0.5", "100", "3"])
 def test_points_may_be_any_positive_number_up_to_a_hundred(author, points):
     assert author(edit(QUIZ, ("points = 2", f"points = {points}"))) == []
+
+
+def test_a_quiz_saved_with_a_byte_order_mark_loads(author, tmp_path: Path):
+    # Windows Notepad saves UTF-8 with a byte-order mark before `format = 1`.
+    (tmp_path / "lessons" / "bridge.md").write_text(LESSON, encoding="utf-8-sig")
+    (tmp_path / "quizzes" / "bridge.toml").write_text(QUIZ, encoding="utf-8-sig")
+    catalogue = load_catalogue(Path("lessons"), Path("quizzes"))
+    assert catalogue.problems == []
+    assert [q.id for q in catalogue.quizzes["bridge"].questions] == ["who-says", "evidence"]
