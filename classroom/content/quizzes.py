@@ -7,7 +7,7 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from classroom.content.lessons import _toml_error_line, _toml_message
 from classroom.content.markdown import render_markdown
 from classroom.content.model import FEEDBACK_MODES, KEEP_RULES, SKILLS, Lesson, Problem, Quiz
 from classroom.questions.base import ID_PATTERN, ParseContext, Question, registered_types
+from classroom.questions.lines import key_line
 
 FORMAT = 1
 # More than this is a typo, and a sum of huge values would overflow to inf.
@@ -94,16 +95,9 @@ def build_quiz(
 ) -> Quiz:
     problems: list[Problem] = []
 
-    def line_of(key: str) -> int:
-        for number, content in enumerate(lines, start=1):
-            if re.match(rf"^\s*{re.escape(key)}\s*=", content):
-                return number
-            if _QUESTION_HEADER.match(content):
-                break
-        return 1
-
-    def problem(message: str, key: str | None = None) -> None:
-        problems.append(Problem(label, line_of(key) if key else 1, message))
+    def problem(message: str, key: str | None = None, table: tuple[str, ...] = ()) -> None:
+        line = key_line(lines, key, table) if key else None
+        problems.append(Problem(label, line or 1, message))
 
     if raw.get("format") != FORMAT:
         problem(f"format must be {FORMAT}", "format")
@@ -150,7 +144,12 @@ def build_quiz(
     )
 
 
-def _settings(settings: dict[str, Any], problem: Any) -> tuple[int, str, str]:
+def _settings(
+    settings: dict[str, Any], report: Callable[[str, str, tuple[str, ...]], None]
+) -> tuple[int, str, str]:
+    def problem(message: str, key: str) -> None:
+        report(message, key, ("settings",))
+
     attempts = settings.get("attempts", 1)
     if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
         problem("settings.attempts must be a whole number, 0 for unlimited", "attempts")

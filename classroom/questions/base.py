@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from markupsafe import Markup
 
 from classroom.problems import Problem
+from classroom.questions.lines import key_line
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -108,12 +109,11 @@ class ParseContext:
         return self.key_line(name)
 
     def key_line(self, key: str) -> int:
-        """Line where `key =` is set inside this question, else the header line."""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for number in range(self.start, self.end + 1):
-            if pattern.match(self.lines[number - 1]):
-                return number
-        return self.start
+        """Line where `key` is set inside this question, else the header line."""
+        if not self.lines:
+            return self.start
+        found = key_line(self.lines, key, ("questions",), self.start, self.end)
+        return found or self.start
 
     def text(
         self,

@@ -363,3 +363,42 @@ def test_a_quiz_saved_with_a_byte_order_mark_loads(author, tmp_path: Path):
     catalogue = load_catalogue(Path("lessons"), Path("quizzes"))
     assert catalogue.problems == []
     assert [q.id for q in catalogue.quizzes["bridge"].questions] == ["who-says", "evidence"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            [
+                (
+                    'feedback = "after_submit"\n',
+                    'feedback = "after_submit"\n[settings.extra]\nx = 1\n',
+                )
+            ],
+            'quizzes/bridge.toml:11: unknown key "extra" in [settings]',
+            id="a-table-inside-settings",
+        ),
+        pytest.param(
+            [('intro = "Two questions."\n', 'intro = "Two questions."\n[x]\ny = 1\n')],
+            'quizzes/bridge.toml:7: unknown key "x"',
+            id="a-top-level-table",
+        ),
+        pytest.param(
+            [("attempts = 2\n", 'attempts = 2\nextra.note = "x"\n')],
+            'quizzes/bridge.toml:10: unknown key "extra" in [settings]',
+            id="a-dotted-key-in-settings",
+        ),
+        pytest.param(
+            [
+                (
+                    'sentences = ["It is believed"]\n',
+                    'sentences = ["It is believed"]\n[questions.hint]\nx = 1\n',
+                )
+            ],
+            'quizzes/bridge.toml:19: question "who-says": unknown key "hint" for a single question',
+            id="a-table-inside-a-question",
+        ),
+    ],
+)
+def test_an_unknown_table_is_named_at_its_header(author, changes, expected):
+    assert author(edit(QUIZ, *changes)) == [expected]
