@@ -45,6 +45,7 @@ def _label(path: Path) -> str:
 def load_catalogue(lessons_dir: Path, quizzes_dir: Path) -> Catalogue:
     """Load every lesson, then every quiz against those lessons."""
     catalogue = Catalogue()
+    broken_lessons: dict[str, str] = {}  # slug -> file, so a quiz can point at it
     for path in sorted(Path(lessons_dir).glob("*.md")):
         try:
             catalogue.lessons[path.stem] = parse_lesson(path, _label(path))
@@ -52,9 +53,13 @@ def load_catalogue(lessons_dir: Path, quizzes_dir: Path) -> Catalogue:
             catalogue.broken[f"lesson:{path.stem}"] = error.problems
         except Exception as error:  # a loader bug must not take every other lesson down
             catalogue.broken[f"lesson:{path.stem}"] = [_crash(path, error)]
+        if path.stem not in catalogue.lessons:
+            broken_lessons[path.stem] = _label(path)
     for path in sorted(Path(quizzes_dir).glob("*.toml")):
         try:
-            catalogue.quizzes[path.stem] = parse_quiz(path, catalogue.lessons, _label(path))
+            catalogue.quizzes[path.stem] = parse_quiz(
+                path, catalogue.lessons, _label(path), _label(Path(lessons_dir)), broken_lessons
+            )
         except QuizError as error:
             catalogue.broken[f"quiz:{path.stem}"] = error.problems
         except Exception as error:  # a loader bug must not take every other quiz down

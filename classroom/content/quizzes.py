@@ -55,8 +55,18 @@ class _Sentence:
     text: str
 
 
-def parse_quiz(path: Path, lessons: Mapping[str, Lesson], label: str | None = None) -> Quiz:
-    """Parse and validate one quiz file; raise QuizError listing every problem."""
+def parse_quiz(
+    path: Path,
+    lessons: Mapping[str, Lesson],
+    label: str | None = None,
+    lessons_dir: str | None = None,
+    broken_lessons: Mapping[str, str] | None = None,
+) -> Quiz:
+    """Parse and validate one quiz file; raise QuizError listing every problem.
+
+    `lessons_dir` names the lessons folder in a message, and `broken_lessons` maps
+    the slug of each lesson file that did not load to that file.
+    """
     label = label or str(path)
     try:  # -sig: Windows Notepad starts a UTF-8 file with a byte-order mark
         text = path.read_text(encoding="utf-8-sig")
@@ -68,10 +78,23 @@ def parse_quiz(path: Path, lessons: Mapping[str, Lesson], label: str | None = No
         ) from error
     except (OSError, UnicodeDecodeError) as error:
         raise QuizError([Problem(label, 1, f"cannot read the file: {error}")]) from error
-    lesson = lessons.get(raw.get("lesson", "")) if isinstance(raw.get("lesson"), str) else None
-    return build_quiz(
-        raw, text.splitlines(), label, path.stem, lesson, lesson_known=lesson is not None
-    )
+    slug = raw.get("lesson")
+    lesson = lessons.get(slug) if isinstance(slug, str) else None
+    trouble = None if lesson else _lesson_problem(slug, lessons_dir, broken_lessons or {})
+    return build_quiz(raw, text.splitlines(), label, path.stem, lesson, lesson_problem=trouble)
+
+
+def _lesson_problem(slug: Any, lessons_dir: str | None, broken: Mapping[str, str]) -> str:
+    """Why the quiz's `lesson` names no loaded lesson, in the author's terms."""
+    if slug is None:
+        return "lesson is missing: give the slug of the lesson this quiz belongs to"
+    if not isinstance(slug, str) or not slug.strip():
+        return "lesson must be the slug of a lesson, as text: its file name without .md"
+    if slug in broken:
+        # The lesson's own problems are listed under its file; one line here is enough.
+        return f'lesson "{slug}" has mistakes (see {broken[slug]}); fix them first'
+    where = f"{lessons_dir}/{slug}.md" if lessons_dir else f"{slug}.md"
+    return f'no lesson with slug "{slug}": there is no {where}'
 
 
 def quiz_from_snapshot(snapshot: str, label: str) -> Quiz:
@@ -80,9 +103,7 @@ def quiz_from_snapshot(snapshot: str, label: str) -> Quiz:
     table = SentenceTable(
         data["lesson"], tuple(_Sentence(sid, text) for sid, text in data["sentences"].items())
     )
-    return build_quiz(
-        data["quiz"], [], label, data["quiz"].get("slug", ""), table, lesson_known=True
-    )
+    return build_quiz(data["quiz"], [], label, data["quiz"].get("slug", ""), table)
 
 
 def build_quiz(
@@ -91,7 +112,7 @@ def build_quiz(
     label: str,
     expected_slug: str,
     lesson: Any,
-    lesson_known: bool,
+    lesson_problem: str | None = None,
 ) -> Quiz:
     problems: list[Problem] = []
 
@@ -109,8 +130,8 @@ def build_quiz(
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
         problem("title must be a non-empty string", "title")
-    if not lesson_known:
-        problem(f'lesson "{raw.get("lesson")}" is not a lesson in lessons/', "lesson")
+    if lesson_problem:
+        problem(lesson_problem, "lesson")
     if not _one_of(raw.get("skill"), SKILLS):
         problem(f"skill must be one of: {', '.join(SKILLS)}", "skill")
     settings = raw.get("settings", {})

@@ -162,8 +162,7 @@ class ParseContext:
         if not isinstance(quote, str) or not quote.strip():
             self.problem("a sentence quote must be a non-empty string", line)
             return None
-        if self.lesson is None:
-            self.problem(f'cannot resolve "{quote}": the quiz\'s lesson did not load', line)
+        if self.lesson is None:  # the quiz's lesson problem is reported once, not per quote
             return None
         matches = [s.id for s in self.lesson.sentences if quote in s.text]
         if not matches:

@@ -211,11 +211,7 @@ def test_a_quiz_keeps_its_version_until_its_file_changes(author):
         ),
         pytest.param(
             [('lesson = "bridge"', 'lesson = "tunnel"')],
-            [
-                'quizzes/bridge.toml:4: lesson "tunnel" is not a lesson in lessons/',
-                'quizzes/bridge.toml:18: question "who-says": cannot resolve "It is believed": '
-                "the quiz's lesson did not load",
-            ],
+            ['quizzes/bridge.toml:4: no lesson with slug "tunnel": there is no lessons/tunnel.md'],
             id="unknown-lesson",
         ),
         pytest.param(
@@ -402,3 +398,42 @@ def test_a_quiz_saved_with_a_byte_order_mark_loads(author, tmp_path: Path):
 )
 def test_an_unknown_table_is_named_at_its_header(author, changes, expected):
     assert author(edit(QUIZ, *changes)) == [expected]
+
+
+def test_an_empty_quiz_file_says_what_is_missing(author):
+    assert author("") == [
+        "quizzes/bridge.toml:1: format must be 1",
+        'quizzes/bridge.toml:1: slug must be "bridge", the file name without .toml',
+        "quizzes/bridge.toml:1: title must be a non-empty string",
+        "quizzes/bridge.toml:1: lesson is missing: give the slug of the lesson this quiz "
+        "belongs to",
+        f"quizzes/bridge.toml:1: skill must be one of: {SKILL_LIST}",
+        "quizzes/bridge.toml:1: a quiz needs at least one [[questions]] table",
+    ]
+
+
+def test_a_lesson_given_as_a_list_is_named_as_the_wrong_type(author):
+    assert author(edit(QUIZ, ('lesson = "bridge"', 'lesson = ["bridge"]'))) == [
+        "quizzes/bridge.toml:4: lesson must be the slug of a lesson, as text: its file name "
+        "without .md"
+    ]
+
+
+def test_a_quiz_on_a_broken_lesson_says_so_once_and_points_at_the_lesson(author, tmp_path: Path):
+    (tmp_path / "lessons" / "bridge.md").write_text(
+        edit(LESSON, ("date = 2021-03-01", "date = 2021")), encoding="utf-8"
+    )
+    assert author(QUIZ) == [
+        "lessons/bridge.md:8: date must be a TOML date such as 2020-07-20",
+        'quizzes/bridge.toml:4: lesson "bridge" has mistakes (see lessons/bridge.md); '
+        "fix them first",
+    ]
+
+
+def test_a_missing_lesson_is_looked_for_in_the_folder_the_author_named(author, tmp_path: Path):
+    (tmp_path / "quizzes" / "bridge.toml").write_text(QUIZ, encoding="utf-8")
+    (tmp_path / "units").mkdir()
+    catalogue = load_catalogue(Path("units"), Path("quizzes"))
+    assert [str(p) for p in catalogue.problems] == [
+        'quizzes/bridge.toml:4: no lesson with slug "bridge": there is no units/bridge.md'
+    ]

@@ -50,7 +50,6 @@ def build(raw: dict[str, Any]):
         "prop.toml",
         "prop",
         LESSON,
-        lesson_known=True,
     )
     return quiz.questions[0]
 
