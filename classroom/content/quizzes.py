@@ -103,7 +103,7 @@ def quiz_from_snapshot(snapshot: str, label: str) -> Quiz:
     table = SentenceTable(
         data["lesson"], tuple(_Sentence(sid, text) for sid, text in data["sentences"].items())
     )
-    return build_quiz(data["quiz"], [], label, data["quiz"].get("slug", ""), table)
+    return build_quiz(data["quiz"], [], label, data["quiz"].get("slug", ""), table, stored=True)
 
 
 def build_quiz(
@@ -113,7 +113,13 @@ def build_quiz(
     expected_slug: str,
     lesson: Any,
     lesson_problem: str | None = None,
+    stored: bool = False,
 ) -> Quiz:
+    """Validate a parsed quiz and build it; raise QuizError listing every problem.
+
+    A `stored` version was taken by students: it is rebuilt as it was, so the limits
+    added since (on points, say) are not applied to it.
+    """
     problems: list[Problem] = []
 
     def problem(message: str, key: str | None = None, table: tuple[str, ...] = ()) -> None:
@@ -139,7 +145,7 @@ def build_quiz(
         problem("settings must be a table ([settings])", "settings")
     attempts, feedback, keep = _settings(settings if isinstance(settings, dict) else {}, problem)
 
-    questions = _questions(raw.get("questions"), lines, label, lesson, problems)
+    questions = _questions(raw.get("questions"), lines, label, lesson, problems, stored)
     if problems:
         raise QuizError(problems)
     sentences = {s.id: s.text for s in lesson.sentences} if lesson else {}
@@ -189,7 +195,12 @@ def _settings(
 
 
 def _questions(
-    entries: Any, lines: list[str], label: str, lesson: Any, problems: list[Problem]
+    entries: Any,
+    lines: list[str],
+    label: str,
+    lesson: Any,
+    problems: list[Problem],
+    stored: bool = False,
 ) -> list[Question]:
     if not isinstance(entries, list) or not entries:
         problems.append(Problem(label, 1, "a quiz needs at least one [[questions]] table"))
@@ -229,19 +240,19 @@ def _questions(
             ctx.problem(
                 f'unknown key "{key}" for {article} {kind.name} question', ctx.key_line(key)
             )
-        question = kind.parse(raw, _common(raw, ctx), ctx)
+        question = kind.parse(raw, _common(raw, ctx, stored), ctx)
         problems.extend(ctx.problems)
         questions.append(question)
     return questions
 
 
-def _common(raw: dict[str, Any], ctx: ParseContext) -> dict[str, Any]:
+def _common(raw: dict[str, Any], ctx: ParseContext, stored: bool = False) -> dict[str, Any]:
     """The fields every question has, validated."""
     skill = raw.get("skill")
     if not _one_of(skill, SKILLS):
         ctx.problem(f"skill must be one of: {', '.join(SKILLS)}", ctx.key_line("skill"))
     points = raw.get("points", 1)
-    if not _sensible_points(points):
+    if not _sensible_points(points, stored):
         ctx.problem(
             f"points must be a positive number no greater than {MAX_POINTS}",
             ctx.key_line("points"),
@@ -268,10 +279,12 @@ def _common(raw: dict[str, Any], ctx: ParseContext) -> dict[str, Any]:
     }
 
 
-def _sensible_points(points: Any) -> bool:
+def _sensible_points(points: Any, stored: bool = False) -> bool:
     """A number a score can be out of: TOML also allows nan and inf, and bools are ints."""
     if isinstance(points, bool) or not isinstance(points, int | float):
         return False
+    if stored:  # the rule before the limit, which a version students took may predate
+        return points > 0
     return math.isfinite(points) and 0 < points <= MAX_POINTS
 
 

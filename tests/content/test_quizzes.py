@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from support import edit
 
 from classroom.content import Library, load_catalogue
+from classroom.content.quizzes import quiz_from_snapshot
 from classroom.questions import registered_types
 
 LESSON = """\
@@ -436,4 +438,21 @@ def test_a_missing_lesson_is_looked_for_in_the_folder_the_author_named(author, t
     catalogue = load_catalogue(Path("units"), Path("quizzes"))
     assert [str(p) for p in catalogue.problems] == [
         'quizzes/bridge.toml:4: no lesson with slug "bridge": there is no units/bridge.md'
+    ]
+
+
+def test_a_version_students_took_before_a_limit_existed_still_rebuilds(author):
+    # Quizzes with 500 points passed the check before points had a limit; attempts
+    # taken on them keep their version, which must rebuild as it was.
+    author(QUIZ)
+    quiz = load_catalogue(Path("lessons"), Path("quizzes")).quizzes["bridge"]
+    snapshot = json.loads(quiz.snapshot)
+    snapshot["quiz"]["questions"][1]["points"] = 500
+
+    stored = quiz_from_snapshot(json.dumps(snapshot), "quizzes/bridge.toml (stored version)")
+
+    assert stored.question("evidence").points == 500.0
+    assert author(edit(QUIZ, ("points = 2", "points = 500"))) == [
+        'quizzes/bridge.toml:36: question "evidence": points must be a positive number '
+        "no greater than 100"
     ]
