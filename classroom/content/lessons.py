@@ -9,10 +9,31 @@ from pathlib import Path
 from typing import Any
 
 from classroom.content.markdown import render_inline, render_markdown
-from classroom.content.model import GlossaryEntry, Lesson, Paragraph, Problem, Sentence
+from classroom.content.model import (
+    SLUG_PATTERN,
+    GlossaryEntry,
+    Lesson,
+    Paragraph,
+    Problem,
+    Sentence,
+    slug_problem,
+)
 from classroom.content.sentences import split_sentences
+from classroom.questions.lines import key_line
 
 SECTIONS = ("Article", "Teaching notes", "Glossary")
+FRONT_MATTER_KEYS = (
+    "format",
+    "title",
+    "headline",
+    "byline",
+    "source",
+    "author",
+    "date",
+    "url",
+    "licence",
+    "summary",
+)
 _FENCE = "+++"
 _HEADING = re.compile(r"^##\s+(.+?)\s*$")
 
@@ -37,26 +58,25 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
     if problems:
         raise LessonError(problems)
 
+    front = lines[:body_start]  # keys are looked for in the front matter, not the article
+
     def field(key: str, required: bool = True) -> str:
         value = meta.get(key, "")
         if not isinstance(value, str) or (required and not value.strip()):
             problems.append(
                 Problem(
                     label,
-                    _meta_line(lines, key),
+                    _meta_line(front, key),
                     f"{key} must be a non-empty string in the front matter",
                 )
             )
             return ""
         return value.strip()
 
-    if meta.get("format") != 1:
-        problems.append(Problem(label, _meta_line(lines, "format"), "format must be 1"))
+    problems.extend(
+        Problem(label, line, message) for line, message in _meta_problems(meta, front, path)
+    )
     date = meta.get("date")
-    if not isinstance(date, datetime.date):
-        problems.append(
-            Problem(label, _meta_line(lines, "date"), "date must be a TOML date such as 2020-07-20")
-        )
     lesson = Lesson(
         slug=path.stem,
         title=field("title"),
@@ -64,7 +84,7 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
         byline=field("byline"),
         source=field("source"),
         author=field("author"),
-        date=date if isinstance(date, datetime.date) else datetime.date.min,
+        date=date if _is_day(date) else datetime.date.min,
         url=field("url", required=False),
         licence=field("licence"),
         summary=field("summary"),
@@ -84,6 +104,29 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
     if problems:
         raise LessonError(problems)
     return lesson
+
+
+def _meta_problems(meta: dict[str, Any], front: list[str], path: Path) -> list[tuple[int, str]]:
+    """(line, message) for the front matter's format, date, unknown keys and the slug."""
+    found = []
+    if not SLUG_PATTERN.match(path.stem):
+        found.append((1, slug_problem(path)))
+    if meta.get("format") != 1:
+        found.append((_meta_line(front, "format"), "format must be 1"))
+    date = meta.get("date")
+    if isinstance(date, datetime.datetime):  # a subclass of date: a time would be dropped
+        found.append(
+            (_meta_line(front, "date"), "date must be a day without a time, such as 2020-07-20")
+        )
+    elif not _is_day(date):
+        found.append((_meta_line(front, "date"), "date must be a TOML date such as 2020-07-20"))
+    for key in sorted(set(meta) - set(FRONT_MATTER_KEYS)):
+        found.append((_meta_line(front, key), f'unknown key "{key}" in the front matter'))
+    return found
+
+
+def _is_day(value: Any) -> bool:
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
 
 
 def _front_matter(
@@ -190,11 +233,8 @@ def _glossary(
     return tuple(entries)
 
 
-def _meta_line(lines: list[str], key: str) -> int:
-    for number, line in enumerate(lines, start=1):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
-            return number
-    return 1
+def _meta_line(front: list[str], key: str) -> int:
+    return key_line(front, key) or 1
 
 
 def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -13,6 +15,10 @@ from classroom.problems import Problem  # noqa: F401  (re-exported for content u
 if TYPE_CHECKING:
     from classroom.questions.base import Question
 
+# A lesson's or quiz's slug is its file name and part of its web address.
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# As many attempts as a teacher may allow in a class's assignment of the quiz.
+MAX_ATTEMPTS = 50
 SKILLS = {
     "sourcing": "Sourcing",
     "denial-rhetoric": "Denial rhetoric",
@@ -24,6 +30,16 @@ FEEDBACK_MODES = {
     "after_submit": "after submitting",
     "after_close": "after the quiz closes",
 }
+
+
+def slug_problem(path: Path) -> str:
+    """Why a file's name cannot be a slug, with a name that could be."""
+    better = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:64]
+    example = f", e.g. to {better}{path.suffix}" if better else ""
+    return (
+        f'the file name gives the slug "{path.stem}", but a slug is lower-case letters, '
+        f"digits and - only: rename the file{example}"
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,17 @@ from typing import Any
 
 from classroom.content.lessons import _toml_error_line, _toml_message
 from classroom.content.markdown import render_markdown
-from classroom.content.model import FEEDBACK_MODES, KEEP_RULES, SKILLS, Lesson, Problem, Quiz
+from classroom.content.model import (
+    FEEDBACK_MODES,
+    KEEP_RULES,
+    MAX_ATTEMPTS,
+    SKILLS,
+    SLUG_PATTERN,
+    Lesson,
+    Problem,
+    Quiz,
+    slug_problem,
+)
 from classroom.questions.base import ID_PATTERN, ParseContext, Question, registered_types
 from classroom.questions.lines import key_line
 
@@ -131,6 +141,8 @@ def build_quiz(
     for key in sorted(set(raw) - QUIZ_KEYS):
         problem(f'unknown key "{key}"', key)
     slug = raw.get("slug")
+    if not stored and not SLUG_PATTERN.match(expected_slug):
+        problem(slug_problem(Path(f"{expected_slug}.toml")), "slug")
     if slug != expected_slug:
         problem(f'slug must be "{expected_slug}", the file name without .toml', "slug")
     title = raw.get("title")
@@ -143,7 +155,9 @@ def build_quiz(
     settings = raw.get("settings", {})
     if not isinstance(settings, dict):
         problem("settings must be a table ([settings])", "settings")
-    attempts, feedback, keep = _settings(settings if isinstance(settings, dict) else {}, problem)
+    attempts, feedback, keep = _settings(
+        settings if isinstance(settings, dict) else {}, problem, stored
+    )
 
     questions = _questions(raw.get("questions"), lines, label, lesson, problems, stored)
     if problems:
@@ -172,14 +186,20 @@ def build_quiz(
 
 
 def _settings(
-    settings: dict[str, Any], report: Callable[[str, str, tuple[str, ...]], None]
+    settings: dict[str, Any],
+    report: Callable[[str, str, tuple[str, ...]], None],
+    stored: bool = False,
 ) -> tuple[int, str, str]:
     def problem(message: str, key: str) -> None:
         report(message, key, ("settings",))
 
     attempts = settings.get("attempts", 1)
-    if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
-        problem("settings.attempts must be a whole number, 0 for unlimited", "attempts")
+    most = None if stored else MAX_ATTEMPTS  # a stored version predates the limit
+    if not _whole_number(attempts, most):
+        problem(
+            f"settings.attempts must be a whole number from 0 to {MAX_ATTEMPTS}, 0 for unlimited",
+            "attempts",
+        )
         attempts = 1
     feedback = settings.get("feedback", "after_submit")
     if not _one_of(feedback, FEEDBACK_MODES):
@@ -277,6 +297,12 @@ def _common(raw: dict[str, Any], ctx: ParseContext, stored: bool = False) -> dic
         "confidence": confidence is True,
         "line": ctx.start,
     }
+
+
+def _whole_number(value: Any, most: int | None) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int):  # bools are ints
+        return False
+    return 0 <= value and (most is None or value <= most)
 
 
 def _sensible_points(points: Any, stored: bool = False) -> bool:

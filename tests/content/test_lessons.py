@@ -165,3 +165,48 @@ def test_a_lesson_saved_with_a_byte_order_mark_loads(author, tmp_path: Path):
     catalogue = load_catalogue(Path("lessons"), Path("no-quizzes"))
     assert catalogue.problems == []
     assert catalogue.lessons["bridge"].title == "A bridge, a minister and a leaked report"
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            [
+                (
+                    'summary = "A short article."\n',
+                    'summary = "A short article."\nur1 = "http://x"\n',
+                )
+            ],
+            'lessons/bridge.md:11: unknown key "ur1" in the front matter',
+            id="a-misspelt-key",
+        ),
+        pytest.param(
+            [('summary = "A short article."\n', 'summary = "A short article."\n[extra]\nx = 1\n')],
+            'lessons/bridge.md:11: unknown key "extra" in the front matter',
+            id="a-table",
+        ),
+        pytest.param(
+            [("date = 2021-03-01", "date = 2021-03-01T10:00:00")],
+            "lessons/bridge.md:8: date must be a day without a time, such as 2020-07-20",
+            id="a-date-with-a-time",
+        ),
+    ],
+)
+def test_front_matter_that_the_lesson_would_silently_ignore_is_named(author, changes, expected):
+    assert [str(p) for p in author(edit(LESSON, *changes)).problems] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("River Study", "river-study.md"),
+        ("River_Study", "river-study.md"),
+        ("river.study", "river-study.md"),
+    ],
+)
+def test_a_file_name_that_cannot_be_a_slug_is_named_with_one_that_can(author, name, suggestion):
+    catalogue = author(LESSON, name=name)
+    assert [str(p) for p in catalogue.problems] == [
+        f'lessons/{name}.md:1: the file name gives the slug "{name}", but a slug is '
+        f"lower-case letters, digits and - only: rename the file, e.g. to {suggestion}"
+    ]

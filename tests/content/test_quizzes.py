@@ -448,11 +448,35 @@ def test_a_version_students_took_before_a_limit_existed_still_rebuilds(author):
     quiz = load_catalogue(Path("lessons"), Path("quizzes")).quizzes["bridge"]
     snapshot = json.loads(quiz.snapshot)
     snapshot["quiz"]["questions"][1]["points"] = 500
+    snapshot["quiz"]["settings"]["attempts"] = 99
 
     stored = quiz_from_snapshot(json.dumps(snapshot), "quizzes/bridge.toml (stored version)")
 
     assert stored.question("evidence").points == 500.0
+    assert stored.attempts == 99
     assert author(edit(QUIZ, ("points = 2", "points = 500"))) == [
         'quizzes/bridge.toml:36: question "evidence": points must be a positive number '
         "no greater than 100"
+    ]
+
+
+@pytest.mark.parametrize("attempts", ["99999999999999999999", "51", "-1", "1.5", "true"])
+def test_attempts_beyond_what_a_teacher_could_allow_are_refused(author, attempts):
+    # 50 is the most a teacher may allow when assigning the quiz to a class.
+    assert author(edit(QUIZ, ("attempts = 2", f"attempts = {attempts}"))) == [
+        "quizzes/bridge.toml:9: settings.attempts must be a whole number from 0 to 50, "
+        "0 for unlimited"
+    ]
+
+
+@pytest.mark.parametrize("attempts", ["0", "1", "50"])
+def test_attempts_from_none_to_fifty_are_accepted(author, attempts):
+    assert author(edit(QUIZ, ("attempts = 2", f"attempts = {attempts}"))) == []
+
+
+def test_a_quiz_file_name_that_cannot_be_a_slug_is_named_with_one_that_can(author):
+    problems = author(edit(QUIZ, ('slug = "bridge"', 'slug = "River_Quiz"')), name="River_Quiz")
+    assert problems == [
+        'quizzes/River_Quiz.toml:2: the file name gives the slug "River_Quiz", but a slug is '
+        "lower-case letters, digits and - only: rename the file, e.g. to river-quiz.toml"
     ]
