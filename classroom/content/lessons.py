@@ -195,13 +195,16 @@ def _paragraphs(text: str) -> tuple[Paragraph, ...]:
     paragraphs = []
     for p_number, block in enumerate(blocks, start=1):
         sentences = tuple(
-            Sentence(
-                f"p{p_number}s{s_number}", p_number, s_number, sentence, render_inline(sentence)
-            )
+            _sentence(p_number, s_number, sentence)
             for s_number, sentence in enumerate(split_sentences(block), start=1)
         )
         paragraphs.append(Paragraph(p_number, sentences))
     return tuple(paragraphs)
+
+
+def _sentence(p_number: int, s_number: int, text: str) -> Sentence:
+    html = render_inline(text)
+    return Sentence(f"p{p_number}s{s_number}", p_number, s_number, text, html, html.striptags())
 
 
 def _glossary(

@@ -47,8 +47,10 @@ class Sentence:
     id: str  # "p4s2": paragraph 4, sentence 2
     paragraph: int
     number: int
-    text: str
+    text: str  # as written in the lesson file: Markdown
     html: Markup
+    # As the student reads it: Markdown, links and entities gone, quotes curled.
+    plain: str = ""
 
 
 @dataclass(frozen=True)

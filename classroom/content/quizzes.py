@@ -9,11 +9,12 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from classroom.content.lessons import _toml_error_line, _toml_message
-from classroom.content.markdown import render_markdown
+from classroom.content.markdown import render_inline, render_markdown
 from classroom.content.model import (
     FEEDBACK_MODES,
     KEEP_RULES,
@@ -63,6 +64,11 @@ class SentenceTable:
 class _Sentence:
     id: str
     text: str
+
+    @cached_property
+    def plain(self) -> str:
+        """The sentence as the student read it, as a lesson's Sentence has it."""
+        return render_inline(self.text).striptags()
 
 
 def parse_quiz(

@@ -158,13 +158,20 @@ class ParseContext:
             seen.add(ident)
 
     def resolve_quote(self, quote: Any, line: int) -> str | None:
-        """Find the one article sentence that contains `quote`; report none or several."""
+        """Find the one article sentence that contains `quote`; report none or several.
+
+        A quote is looked for in the sentences as written in the lesson file, then, if
+        it is in none, as the student reads them: a quote that resolved before keeps
+        resolving to the same sentence, so stored versions rebuild as they were.
+        """
         if not isinstance(quote, str) or not quote.strip():
             self.problem("a sentence quote must be a non-empty string", line)
             return None
         if self.lesson is None:  # the quiz's lesson problem is reported once, not per quote
             return None
         matches = [s.id for s in self.lesson.sentences if quote in s.text]
+        if not matches:  # copied from the page: "believed", not "*believed*"
+            matches = [s.id for s in self.lesson.sentences if quote in s.plain]
         if not matches:
             self.problem(
                 f'quote "{quote}" matches no sentence of lesson "{self.lesson.slug}"', line

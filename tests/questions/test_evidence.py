@@ -269,3 +269,38 @@ def test_the_no_script_form_stores_the_picks_and_the_results_mark_them(taking):
     assert 'class="evidence-line picked key"' in results
     assert 'class="evidence-line picked missed"' in results
     assert 'class="evidence-line key"' in results  # the right sentence not picked
+
+
+def test_a_quote_copied_from_the_page_matches_a_sentence_written_with_markdown(
+    author, tmp_path: Path
+):
+    # The student (and the author checking the page) reads "believed", not "*believed*".
+    lesson = tmp_path / "lessons" / "sample.md"
+    lesson.write_text(
+        edit(
+            lesson.read_text(encoding="utf-8"),
+            ("It is believed that", "It is *believed* that"),
+            ("A leaked report lists", "A [leaked report](https://example.org/r) lists"),
+            ("hiding cracks", "hiding cracks &amp; rust"),
+        ),
+        encoding="utf-8",
+    )
+    text = edit(
+        EVIDENCE,
+        ('"have been accused of"', '"accused of hiding cracks & rust"'),
+        ('"It is believed"', '"It is believed that repairs"'),
+        ('quote = "A leaked report"', 'quote = "A leaked report lists"'),
+    )
+    question = load(author, text).questions[0]
+    assert question.answers == ("p1s2", "p2s1")
+    assert question.feedback_for("p2s2").startswith("The report is the source")
+
+    again = quiz_from_snapshot(load(author, text).snapshot, "quizzes/q.toml (stored version)")
+    assert again.questions[0].answers == ("p1s2", "p2s1")
+
+
+def test_a_quote_matching_no_sentence_either_way_is_still_named(author):
+    text = edit(EVIDENCE, ('"It is believed"', '"It is *said*"'))
+    assert author(HEADER + text) == [
+        problem(text, "It is *said*", 'quote "It is *said*" matches no sentence of lesson "sample"')
+    ]
