@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+import classroom.content.sentences as splitter
 from classroom.content.sentences import split_sentences
 
 
@@ -66,6 +70,31 @@ from classroom.content.sentences import split_sentences
             id="U.N.-mid-sentence",
         ),
         pytest.param(
+            "Sanctions came from the U.S. The council disagreed.",
+            ["Sanctions came from the U.S.", "The council disagreed."],
+            id="U.S.-ending-a-sentence-before-The",
+        ),
+        pytest.param(
+            "He wanted plan B. Then he left.",
+            ["He wanted plan B.", "Then he left."],
+            id="a-capital-letter-ending-a-sentence-before-Then",
+        ),
+        pytest.param(
+            "The U.S. Senate voted. It passed.",
+            ["The U.S. Senate voted.", "It passed."],
+            id="U.S.-before-a-name",
+        ),
+        pytest.param(
+            "It reached the U.K. “It is false,” he said.",
+            ["It reached the U.K.", "“It is false,” he said."],
+            id="U.K.-before-a-quote-opening-with-It",
+        ),
+        pytest.param(
+            "A report by J. A. Smith appeared. It was long.",
+            ["A report by J. A. Smith appeared.", "It was long."],
+            id="two-initials-the-second-one-A",
+        ),
+        pytest.param(
             "Mr. Smith met Dr. Jones. They talked.",
             ["Mr. Smith met Dr. Jones.", "They talked."],
             id="titles",
@@ -109,3 +138,9 @@ def test_splitting_keeps_every_character_of_the_text_in_order():
         "U.S. disagree. Is it true? It is believed that more than one million are held."
     )
     assert " ".join(split_sentences(paragraph)) == paragraph
+
+
+def test_the_authoring_guide_lists_every_word_that_opens_a_sentence_after_an_abbreviation():
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "content-format.md").read_text()
+    listed = re.search(r"opens sentences: (.+?)\. So", " ".join(guide.split())).group(1)
+    assert set(listed.split(", ")) == splitter._OPENERS
