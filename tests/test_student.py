@@ -12,6 +12,7 @@ from support import FIXTURES, make_app
 from classroom.db import get_db
 from classroom.library import catalogue
 from classroom.store import classes as class_store
+from classroom.store import teachers
 
 QUIZ = "/quizzes/sample-quiz"
 
@@ -180,7 +181,7 @@ def test_the_lesson_page_shows_the_article_with_numbered_sentences(client):
     assert 'id="p2s1"' in page
 
 
-def test_a_broken_quiz_file_is_named_on_its_page_and_other_quizzes_still_work(tmp_path):
+def test_a_broken_quiz_file_is_named_to_the_teacher_and_other_quizzes_still_work(tmp_path):
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
     shutil.copy(FIXTURES / "quizzes" / "sample-quiz.toml", quizzes)
@@ -201,8 +202,18 @@ def test_a_broken_quiz_file_is_named_on_its_page_and_other_quizzes_still_work(tm
 
         page = client.get("/quizzes/broken")
         assert page.status_code == 503
-        assert problems[0] in text(page)
+        assert "Tell your teacher" in text(page)
+        assert problems[0] not in text(page)  # the file's insides are for its author
         assert client.get(QUIZ).status_code == 200
+
+        with app.app_context():
+            teachers.create_teacher(get_db(), "ms-rivera", "a long enough passphrase")
+        teacher = app.test_client()
+        teacher.post(
+            "/teacher/login",
+            data={"username": "ms-rivera", "password": "a long enough passphrase"},
+        )
+        assert problems[0] in text(teacher.get("/teacher/"))
     finally:
         app.extensions["classroom.db"].close_all()
 

@@ -18,6 +18,7 @@ from classroom.auth import (
 )
 from classroom.db import get_db
 from classroom.forms import AccountForm, ActionForm, ClassForm, LoginForm
+from classroom.library import catalogue
 from classroom.store import classes as class_store
 from classroom.store import teachers
 from classroom.teacher import bp
@@ -37,6 +38,7 @@ def dashboard():
     return render_template(
         "teacher/dashboard.html",
         classes=class_store.classes_for_teacher(db, current_teacher()["id"]),
+        problems=catalogue().problems,
         form=ClassForm(),
         action_form=ActionForm(),
     )
