@@ -22,6 +22,16 @@ def create_student(db: Database, class_id: int, display_name: str) -> tuple[int,
     return cursor.lastrowid, resume_code
 
 
+def replace_resume_code(db: Database, student_id: int) -> str:
+    """A new resume code for a student who lost theirs; the old one stops working."""
+    resume_code = codes.new_resume_code()
+    db.execute(
+        "UPDATE students SET resume_hash = ? WHERE id = ?",
+        [codes.hash_code(resume_code), student_id],
+    )
+    return resume_code
+
+
 def get_student(db: Database, student_id: int) -> dict[str, Any] | None:
     """The student with their class and the slugs of the quizzes it was given, or None
     when removed (an archived class has its archived_at set)."""

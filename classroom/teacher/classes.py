@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 
 from classroom import clock
 from classroom.auth import current_teacher, teacher_required
@@ -15,6 +15,7 @@ from classroom.library import catalogue
 from classroom.store import assignments as assignment_store
 from classroom.store import classes as class_store
 from classroom.store import privacy
+from classroom.store import students as student_store
 from classroom.teacher import bp
 from classroom.teacher.common import owned_class, owned_student
 
@@ -209,6 +210,28 @@ def remove_student(class_id: int, student_id: int):
     counts = privacy.student_row_counts(get_db(), student_id)
     return render_template(
         "teacher/remove_student.html", klass=klass, student=student, form=form, counts=counts
+    )
+
+
+@bp.route("/classes/<int:class_id>/students/<int:student_id>/resume-code", methods=["GET", "POST"])
+@teacher_required
+def new_resume_code(class_id: int, student_id: int):
+    """A student who lost their resume code gets a new one from their teacher."""
+    klass, student = owned_student(class_id, student_id)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        code = student_store.replace_resume_code(get_db(), student_id)
+        # Shown once, on the page the redirect leads to: a reload does not make another.
+        session["shown_resume_code"] = [student_id, code]
+        return redirect(
+            url_for("teacher.new_resume_code", class_id=class_id, student_id=student_id)
+        )
+    shown = session.pop("shown_resume_code", None)
+    code = shown[1] if shown and shown[0] == student_id else None
+    return render_template(
+        "teacher/resume_code.html", klass=klass, student=student, form=form, code=code
     )
 
 

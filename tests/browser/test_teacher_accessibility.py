@@ -154,6 +154,19 @@ def remove_student(page: Page, school: School) -> None:
     h1(page, re.compile(r"^Remove .+\?$"))
 
 
+def resume_code(page: Page, school: School) -> None:
+    page.goto(school.klass(school.busy, f"/students/{school.student}/resume-code"))
+    h1(page, re.compile(r"^Resume code for "))
+
+
+def resume_code_shown(page: Page, school: School) -> None:
+    resume_code(page, school)
+    page.get_by_role("button", name=re.compile("^Make a new resume code")).click()
+    expect(page.get_by_label(re.compile("^Resume code "))).to_have_text(
+        re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+    )
+
+
 def gradebook(page: Page, school: School) -> None:
     page.goto(school.klass(school.busy, "/gradebook"))
     expect(page.get_by_role("table", name="Scores by student and quiz")).to_be_visible()
@@ -226,6 +239,8 @@ TEACHER_PAGES: dict[str, Callable[[Page, School], None]] = {
     "assignments": assignments,
     "assignments-with-error": assignments_error,
     "remove-student": remove_student,
+    "resume-code": resume_code,
+    "resume-code-shown": resume_code_shown,
     "gradebook": gradebook,
     "attempt": attempt,
     "quiz-report": quiz_report,

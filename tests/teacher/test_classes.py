@@ -395,3 +395,34 @@ def test_the_class_page_lists_a_quiz_that_cannot_be_opened(school, rivera):
     school.assign(klass["id"], "gone-quiz")  # its file was removed
     page = text(client.get(f"/teacher/classes/{klass['id']}"))
     assert re.search(r"gone-quiz <span[^>]*>\(students cannot open it: its file has gone", page)
+
+
+# A lost resume code
+
+
+def resume(client, code: str):
+    return client.post("/resume", data={"resume_code": code})
+
+
+def test_a_student_who_lost_their_resume_code_gets_a_new_one_from_the_teacher(school, rivera):
+    client, klass = rivera
+    ada = school.app.test_client()
+    ada.post("/join", data={"code": klass["join_code"], "name": "Ada"})
+    old_code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", text(ada.get("/welcome")))[0]
+    student_id = school.value("SELECT id FROM students WHERE display_name = 'Ada'")
+    address = f"/teacher/classes/{klass['id']}/students/{student_id}/resume-code"
+    assert address in text(client.get(f"/teacher/classes/{klass['id']}"))
+
+    asked = text(client.get(address))
+    assert "their old code stops working" in asked
+    made = client.post(address)
+    assert made.status_code == 302
+    shown = text(client.get(made.headers["Location"]))
+    new_code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", shown)[0]
+
+    assert new_code != old_code
+    assert new_code not in text(client.get(address))  # shown only once
+    assert resume(school.app.test_client(), old_code).status_code == 400
+    back = school.app.test_client()
+    assert resume(back, new_code).status_code == 302
+    assert "My quizzes" in text(back.get("/"))
