@@ -60,6 +60,8 @@ def _dashboard(student: dict[str, Any]):
     for lesson in cat.lessons.values():
         quizzes = [(quiz, quiz_access(db, student, quiz)) for quiz in cat.quizzes_for(lesson.slug)]
         quizzes = [(quiz, access) for quiz, access in quizzes if access.assigned]
+        # In the order they are taken: the pre-test first, the post-test last.
+        quizzes.sort(key=lambda pair: {"pre": 0, "post": 2}.get(pair[1].role or "", 1))
         if quizzes:
             lessons.append((lesson, quizzes))
     # Given to the class but not served (a file gone or with mistakes): the teacher must

@@ -498,3 +498,23 @@ def test_a_written_answer_a_spreadsheet_would_run_is_neutralised(new_school, con
     assert answers == {"plan": '\'=IMPORTXML("http://x")', "who-says": "nobody"}
     score = {row[5]: row[rows[0].index("score")] for row in rows[1:]}
     assert score == {"plan": "", "who-says": "1.0"}  # not yet graded: empty, not zero
+
+
+def test_a_student_sees_the_pre_test_before_the_lesson_quizzes_and_the_post_test_last(
+    new_school, content
+):
+    school = new_school(
+        {
+            "a-post": content.sample_quiz("a-post", "After the lesson"),
+            "b-quiz": content.sample_quiz("b-quiz", "During the lesson"),
+            "c-pre": content.sample_quiz("c-pre", "Before the lesson"),
+        }
+    )
+    klass = school.klass("History 9B", school.teacher("ms-rivera"), ("b-quiz",))
+    school.assign(klass["id"], "a-post", role="post")
+    school.assign(klass["id"], "c-pre", role="pre")
+
+    page = text(school.joined(klass["join_code"]).get("/"))
+
+    order = [page.index(title) for title in ("Before", "During", "After")]
+    assert order == sorted(order)
