@@ -152,7 +152,8 @@ def all_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
         SELECT students.display_name, students.id AS student_id, attempts.quiz_slug,
                attempts.number AS attempt, attempts.quiz_version, attempts.submitted_at,
                responses.question_id, responses.answer, responses.score,
-               responses.confidence, responses.saved_at
+               responses.confidence, responses.saved_at, responses.rubric_level,
+               responses.comment
         FROM attempts JOIN students ON students.id = attempts.student_id
         JOIN responses ON responses.attempt_id = attempts.id
         WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL

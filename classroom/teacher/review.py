@@ -200,6 +200,8 @@ def responses_csv(class_id: int):
         "confidence",
         "answered_at",
         "submitted_at",
+        "rubric_level",
+        "comment",
     ]
     return _csv(
         klass,
@@ -218,6 +220,8 @@ def responses_csv(class_id: int):
                 r["confidence"],
                 r["saved_at"],
                 r["submitted_at"],
+                r["rubric_level"],
+                r["comment"],
             ]
             for r in rows
         ],

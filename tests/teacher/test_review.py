@@ -13,6 +13,7 @@ import pytest
 from classroom import stats
 from classroom.db import get_db
 from classroom.store import assignments as assignment_store
+from classroom.store import grading as grading_store
 
 NEGATIVE_FLAG = "Most students who did well overall got this wrong: check the key."
 
@@ -437,6 +438,29 @@ def test_responses_csv_has_one_row_per_student_and_question(school, rivera, cont
     assert answers[("Ada", "strong-evidence")] == "report|accused"
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     assert disposition == f'attachment; filename="history-9b-responses-{today}.csv"'
+
+
+def test_responses_csv_has_each_written_answers_grade_and_comment(new_school, content):
+    school = new_school({"written": content.WRITTEN_QUIZ})
+    client = school.client("ms-rivera")
+    teacher_id = school.teacher("ms-rivera")
+    klass = school.klass("History 9B", teacher_id, ("written",))
+    attempt = school.take(
+        school.student(klass["id"], "Ada"),
+        {"who-says": "nobody", "plan": {"text": "Ask the union."}},
+        "written",
+    )
+    with school.app.app_context():
+        grading_store.record_grade(
+            get_db(), attempt["id"], "plan", 2, 2.0, "Name who to ask.", teacher_id
+        )
+
+    rows, _, _ = download(client, f"/teacher/classes/{klass['id']}/responses.csv")
+
+    header = rows[0]
+    plan = next(row for row in rows[1:] if row[header.index("question")] == "plan")
+    assert plan[header.index("rubric_level")] == "2"
+    assert plan[header.index("comment")] == "Name who to ask."
 
 
 def test_responses_csv_leaves_out_attempts_still_in_progress(school, rivera, content):
