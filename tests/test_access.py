@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,27 @@ def test_without_a_class_setting_the_quizs_own_limit_applies(app, client, joined
         assert "Try again" in text(client.get(submit_new_attempt(joined)))
         client.post("/quizzes/sample-quiz/retake", data={"after": str(number)})
     assert count(app, "SELECT count(*) FROM attempts") == 4
+
+
+def quiz_header(client) -> str:
+    return re.search(r'<p class="meta">(.*?)</p>', text(client.get(QUIZ))).group(1)
+
+
+def test_the_quiz_page_counts_attempts_by_the_class_setting_not_the_quiz_default(
+    app, client, joined, assign
+):
+    # The quiz file allows unlimited attempts; the class allows two.
+    assign(attempts_allowed=2)
+    assert quiz_header(client).endswith("attempt 1 of 2")
+    assign(attempts_allowed=0)
+    assert quiz_header(client).endswith("attempt 1")
+
+
+def test_with_one_attempt_the_page_says_it_is_submitted_once(app, client, joined, assign):
+    assign(attempts_allowed=1)
+    page = text(client.get(QUIZ))
+    assert "attempt 1 of 1" in page
+    assert "You submit once: unanswered questions score nothing." in page
 
 
 # When the key is shown
