@@ -223,12 +223,18 @@ def test_feedback_after_the_close_hides_the_key_until_the_quiz_closes(app, clien
     assert "Correct answer" not in hidden
     assert "Right: “It is believed” hides the source." not in hidden
     assert "Nobody is named." not in hidden  # the explanation
-    assert "Your teacher will show the answers and feedback after the quiz closes." in hidden
+    assert "Your teacher will show the answers and feedback after the quiz closes" in hidden
+    assert "not which answers were right" in hidden
+    # No question says how it scored: with a retake, that would give the key away.
+    assert "0 / 1" not in hidden and "0 / 2" not in hidden
+    assert 'class="result received">answer received<' in hidden
+    assert 'class="result received">not answered<' in hidden
 
     assign(feedback="after_close", closes_at=PAST)
     shown = text(client.get(results_url))
     assert "Correct answer" in shown
     assert "Right: “It is believed” hides the source." in shown
+    assert "0 / 1" in shown
 
 
 def test_feedback_after_submitting_shows_the_key_on_the_results(app, client, joined):
