@@ -26,15 +26,31 @@ def read_question(question: Question, form: MultiDict) -> tuple[Any, int | None]
 
 
 def read_quiz(quiz: Quiz, form: MultiDict) -> tuple[dict[str, tuple[Any, int | None]], list[str]]:
-    """Every question's posted answer (None where blank), and what was wrong."""
+    """Every valid question's posted answer (None where blank), and what was wrong with
+    the others, each named by its number on the page."""
     posted: dict[str, tuple[Any, int | None]] = {}
     errors: list[str] = []
-    for question in quiz.questions:
+    for number, question in enumerate(quiz.questions, 1):
         try:
             posted[question.id] = read_question(question, form)
         except InvalidAnswer as error:
-            errors.append(str(error))
+            errors.append(by_number(error, question, number))
     return posted, errors
+
+
+def by_number(error: InvalidAnswer, question: Question, number: int) -> str:
+    """The error as a student reads it: the question named by the number the page shows,
+    never by its id, which the student never sees."""
+    message = str(error)
+    named = message.replace(f'question "{question.id}"', f"question {number}")
+    if named == message:
+        named = f"Question {number}: {message}"
+    return named[0].upper() + named[1:]
+
+
+def number_of(quiz: Quiz, question: Question) -> int:
+    """The question's number on the quiz page, from 1."""
+    return next(n for n, q in enumerate(quiz.questions, 1) if q.id == question.id)
 
 
 def as_form_values(posted: dict[str, tuple[Any, int | None]]) -> dict[str, dict[str, Any]]:

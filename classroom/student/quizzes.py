@@ -17,7 +17,14 @@ from flask_wtf.csrf import generate_csrf
 
 from classroom import csrf, grading
 from classroom.access import QuizAccess, access_from, quiz_access
-from classroom.answers import CONFIDENCE_LEVELS, as_form_values, read_question, read_quiz
+from classroom.answers import (
+    CONFIDENCE_LEVELS,
+    as_form_values,
+    by_number,
+    number_of,
+    read_question,
+    read_quiz,
+)
 from classroom.db import get_db
 from classroom.errors import error_page
 from classroom.forms import ActionForm
@@ -127,6 +134,13 @@ def _render_quiz(
     ), status
 
 
+TOKEN_EXPIRED = (
+    "Your page was open so long that its security token expired, so nothing was "
+    "saved yet. Your answers are still selected below: press “Save answers” or "
+    "“Submit answers” again."
+)
+
+
 @bp.post("/quizzes/<slug>/attempts/<int:attempt_id>")
 @csrf.exempt  # checked below, so that an expired token does not lose the answers
 @student_required
@@ -150,22 +164,11 @@ def save_or_submit(slug: str, attempt_id: int):
         posted = {qid: value for qid, value in posted.items() if qid not in saved}
         if action.startswith("check:"):
             posted = {qid: value for qid, value in posted.items() if qid == action[6:]}
-    if errors:
-        return _render_quiz(attempt, {**saved, **as_form_values(posted)}, access, 400, errors)
     if not token_ok:
-        return _render_quiz(
-            attempt,
-            {**saved, **as_form_values(posted)},
-            access,
-            400,
-            [
-                "Your page was open so long that its security token expired, so nothing was "
-                "saved yet. Your answers are still selected below: press “Save answers” or "
-                "“Submit answers” again."
-            ],
-        )
+        shown = {**saved, **as_form_values(posted)}
+        return _render_quiz(attempt, shown, access, 400, [*errors, TOKEN_EXPIRED])
     student_id = current_student()["id"]
-    if action == "submit":
+    if action == "submit" and not errors:
         attempt_store.submit(
             db,
             attempt_id,
@@ -180,12 +183,31 @@ def save_or_submit(slug: str, attempt_id: int):
         attempt_store.save_answers(
             db, attempt_id, student_id, {k: v for k, v in posted.items() if v[0] is not None}
         )
-        return redirect(url_for("student.quiz", slug=slug, _anchor=f"question-{action[6:]}"))
-    attempt_store.save_answers(db, attempt_id, student_id, posted)
+        if not errors:
+            return redirect(url_for("student.quiz", slug=slug, _anchor=f"question-{action[6:]}"))
+    else:
+        # One answer that needs fixing never costs the student the others.
+        attempt_store.save_answers(db, attempt_id, student_id, posted)
+    if errors:
+        return _fix_and_resend(attempt, access, action, errors)
     kept = saved.keys() - posted.keys()  # answers the form did not carry stay as they were
     answered = len(kept) + sum(1 for answer, _ in posted.values() if answer is not None)
     flash(f"Saved: {answered} of {len(quiz_version.questions)} questions answered.", "success")
     return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
+
+
+def _fix_and_resend(attempt: dict, access: QuizAccess, action: str, errors: list[str]):
+    """The page again, with what needs fixing; the valid answers are saved already."""
+    which = "the question" if len(errors) == 1 else "the questions"
+    if action == "submit":
+        next_step = (
+            f"Nothing was submitted yet. Your other answers are saved: fix {which} "
+            "named above, then press “Submit answers” again."
+        )
+    else:
+        next_step = f"Your other answers are saved. Fix {which} named above, then save again."
+    saved = attempt_store.answers(get_db(), attempt["id"])
+    return _render_quiz(attempt, saved, access, 400, [*errors, next_step])
 
 
 @bp.post("/quizzes/<slug>/attempts/<int:attempt_id>/answers")
@@ -206,7 +228,7 @@ def autosave(slug: str, attempt_id: int):
     try:
         posted = {question.id: read_question(question, request.form)}
     except InvalidAnswer as error:
-        return jsonify(error=str(error)), 400
+        return jsonify(error=by_number(error, question, number_of(quiz_version, question))), 400
     if not attempt_store.save_answers(get_db(), attempt_id, current_student()["id"], posted):
         return jsonify(error="This attempt is already submitted."), 409
     # An incomplete answer (an order with positions missing) saves as no answer yet.

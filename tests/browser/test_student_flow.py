@@ -25,6 +25,7 @@ from steps import (
     key,
     of_type,
     points_for,
+    position_select,
     press_until_focused,
     question_group,
     quiz_questions,
@@ -312,3 +313,49 @@ def test_a_slow_autosave_never_overwrites_a_newer_answer(page: Page, live_server
     page.goto(page.url)
     expect(choice_input(page, q, first)).to_be_checked()
     expect(choice_input(page, q, second)).to_be_checked()
+
+
+def test_without_javascript_an_order_to_fix_costs_none_of_the_other_answers(
+    browser: Browser, live_server: LiveServer
+):
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        join(page, live_server.url, live_server.join_code, "Barbara")
+        page.goto(f"{live_server.url}/quizzes/{QUIZ}")
+        questions = quiz_questions(live_server.app)
+        order = of_type(questions, "order")
+        first = questions[0]
+        answer_with_mouse(page, first, key(first))
+        for item in order.items:  # every item at position 1
+            position_select(page, order, item).select_option(label="1")
+
+        page.get_by_role("button", name="Save answers").click()
+        problem = page.get_by_role("alert")
+        expect(problem).to_contain_text(f"In question {order.number}, ")
+        expect(problem).not_to_contain_text(order.id)
+        expect(problem).to_contain_text("Your other answers are saved.")
+        assert {
+            qid: row["answer"] for qid, row in stored_answers(live_server.app, "Barbara").items()
+        } == {first.id: key(first)}
+        # What was chosen is still on the page, to be fixed.
+        expect(position_select(page, order, order.items[-1])).to_have_value("1")
+
+        page.get_by_role("button", name="Submit answers").click()
+        expect(problem).to_contain_text(f"In question {order.number}, ")
+        expect(problem).to_contain_text("Nothing was submitted yet. Your other answers are saved")
+        with live_server.app.app_context():
+            submitted = (
+                get_db()
+                .conn.execute("SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL")
+                .fetchone()[0]
+            )
+        assert submitted == 0
+
+        answer_with_mouse(page, order, key(order))
+        page.get_by_role("button", name="Submit answers").click()
+        expect(page).to_have_url(RESULTS_URL)
+        assert stored_answers(live_server.app, "Barbara")[order.id]["answer"] == key(order)
+    finally:
+        context.close()
