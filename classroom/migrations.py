@@ -28,6 +28,19 @@ def m002_reports_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_checked_answers(db: Database) -> None:
+    # With feedback after each answer, an answer is final once its feedback was shown
+    # (checked), while the others may still change: the two must be told apart.
+    db.execute("ALTER TABLE responses ADD COLUMN checked_at TEXT")
+    # Until now every saved answer of such a quiz had shown its feedback: in attempts
+    # still open, they stay final (other feedback settings never read the column).
+    db.execute(
+        "UPDATE responses SET checked_at = saved_at "
+        "WHERE attempt_id IN (SELECT id FROM attempts WHERE submitted_at IS NULL)"
+    )
+
+
 INITIAL_SCHEMA = """
 CREATE TABLE teachers (
     id INTEGER PRIMARY KEY,

@@ -13,8 +13,9 @@ from support import FIXTURES, make_app
 
 from classroom import clock
 from classroom.access import QuizAccess, quiz_access
-from classroom.db import get_db
+from classroom.db import connect, get_db
 from classroom.library import catalogue
+from classroom.migrations import migrations
 from classroom.store import assignments as assignment_store
 
 QUIZ = "/quizzes/sample-quiz"
@@ -259,13 +260,17 @@ def test_feedback_after_each_answer_checks_one_question_and_makes_it_final(
     )
     assert checked.status_code == 302
     assert saved_answer(app, attempt_id, "who-says") == "minister"
-    assert saved_answer(app, attempt_id, "strong-evidence") is None  # not the one checked
+    # The answer not checked is kept too, and may still change.
+    assert saved_answer(app, attempt_id, "strong-evidence") == ["report"]
     shown = text(client.get(QUIZ))
     assert "No: the minister talks about safety." in shown
+    assert "Yes, if it is authentic." not in shown  # feedback of the unchecked answer
     assert shown.count("Check answer</button>") == 1
 
-    joined.send(attempt_id, {"who-says": "nobody"}, action="save")
-    check(joined, attempt_id, "who-says", {"who-says": "nobody"})
+    joined.send(attempt_id, {"who-says": "nobody", "strong-evidence": "accused"}, action="save")
+    check(joined, attempt_id, "who-says", {"who-says": "nobody", "strong-evidence": "accused"})
+    assert saved_answer(app, attempt_id, "who-says") == "minister"
+    assert saved_answer(app, attempt_id, "strong-evidence") == ["accused"]
     joined.send(attempt_id, {"who-says": "nobody", "strong-evidence": ["report", "accused"]})
     assert saved_answer(app, attempt_id, "who-says") == "minister"
     assert sorted(saved_answer(app, attempt_id, "strong-evidence")) == ["accused", "report"]
@@ -274,11 +279,73 @@ def test_feedback_after_each_answer_checks_one_question_and_makes_it_final(
     assert score == 2
 
 
-def test_feedback_after_each_answer_refuses_autosave(app, joined, assign):
+def test_feedback_after_each_answer_saving_makes_no_answer_final(app, client, joined, assign):
     assign(feedback="after_each")
     attempt_id = joined.open_quiz()
-    assert joined.autosave(attempt_id, "who-says", "nobody").status_code == 409
-    assert saved_answer(app, attempt_id, "who-says") is None
+    saved = joined.send(attempt_id, {"who-says": "minister"}, action="save")
+    assert saved.status_code == 302
+    page = text(client.get(QUIZ))
+    assert "No: the minister talks about safety." not in page
+    assert page.count("Check answer</button>") == 2
+    assert "you can change it until you check it" in page
+
+    joined.send(attempt_id, {"who-says": "nobody"}, action="save")
+    assert saved_answer(app, attempt_id, "who-says") == "nobody"
+
+
+def test_feedback_after_each_answer_checking_a_blank_question_says_so(app, client, joined, assign):
+    assign(feedback="after_each")
+    attempt_id = joined.open_quiz()
+    response = check(joined, attempt_id, "strong-evidence", {"who-says": "nobody"})
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "Question 2 has no answer to check yet." in page
+    assert saved_answer(app, attempt_id, "who-says") == "nobody"
+    assert page.count("Check answer</button>") == 2
+
+
+def test_feedback_after_each_answer_autosaves_until_the_answer_is_checked(app, joined, assign):
+    assign(feedback="after_each")
+    attempt_id = joined.open_quiz()
+    assert joined.autosave(attempt_id, "who-says", "minister").status_code == 200
+    assert joined.autosave(attempt_id, "who-says", "nobody").status_code == 200
+    assert saved_answer(app, attempt_id, "who-says") == "nobody"
+
+    check(joined, attempt_id, "who-says", {"who-says": "nobody"})
+    refused = joined.autosave(attempt_id, "who-says", "minister")
+    assert refused.status_code == 409
+    assert refused.get_json() == {"error": "You checked this answer, so it is final."}
+    assert saved_answer(app, attempt_id, "who-says") == "nobody"
+
+
+def test_answers_checked_before_the_upgrade_stay_final(tmp_path: Path):
+    """Before checked answers were told apart, every saved answer of an open attempt
+    had been checked (and its feedback shown)."""
+    db = connect(tmp_path / "classroom.sqlite")
+    try:
+        migrations.apply(db, stop_before="m003_checked_answers")
+        when = "2024-01-01T00:00:00+00:00"
+        db.execute("INSERT INTO classes VALUES (1, NULL, '7B', 'ABCDEFGH', ?, NULL)", [when])
+        db.execute("INSERT INTO students VALUES (1, 1, 'Ada', 'hash', ?)", [when])
+        db.execute("INSERT INTO quiz_versions VALUES ('sample-quiz', 'v1', '{}', ?)", [when])
+        for attempt, submitted in ((1, when), (2, None)):
+            db.execute(
+                "INSERT INTO attempts (id, student_id, quiz_slug, quiz_version, number, "
+                "started_at, submitted_at, max_score) "
+                "VALUES (?, 1, 'sample-quiz', 'v1', ?, ?, ?, 3)",
+                [attempt, attempt, when, submitted],
+            )
+            db.execute(
+                "INSERT INTO responses (attempt_id, question_id, answer, saved_at) "
+                "VALUES (?, 'who-says', '\"nobody\"', ?)",
+                [attempt, when],
+            )
+        db.conn.commit()
+        migrations.apply(db)
+        rows = db.execute("SELECT attempt_id, checked_at FROM responses ORDER BY 1").fetchall()
+    finally:
+        db.close()
+    assert rows == [(1, None), (2, when)]
 
 
 # The rules themselves

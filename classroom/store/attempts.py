@@ -168,15 +168,28 @@ def answers(db: Database, attempt_id: int) -> dict[str, dict[str, Any]]:
     return {row["question_id"]: row for row in found}
 
 
-def _write(db: Database, attempt_id: int, student_id: int, posted: Posted) -> int:
+# With feedback after each answer, an answer whose feedback was shown (checked) is
+# final: these leave it as it is, even when a save races the check.
+_SAVE_UNCHECKED = _SAVE.rstrip() + "\nWHERE responses.checked_at IS NULL\n"
+_CLEAR_UNCHECKED = _CLEAR.rstrip() + " AND checked_at IS NULL\n"
+_CHECK = (
+    "UPDATE responses SET checked_at = ? "
+    "WHERE attempt_id = ? AND question_id = ? AND checked_at IS NULL"
+)
+
+
+def _write(
+    db: Database, attempt_id: int, student_id: int, posted: Posted, keep_checked: bool = False
+) -> int:
     saved = 0
     now = clock.stamp()
+    clear, save = (_CLEAR_UNCHECKED, _SAVE_UNCHECKED) if keep_checked else (_CLEAR, _SAVE)
     for question_id, (answer, confidence) in posted.items():
         if answer is None:
-            cursor = db.conn.execute(_CLEAR, [attempt_id, question_id, attempt_id, student_id])
+            cursor = db.conn.execute(clear, [attempt_id, question_id, attempt_id, student_id])
         else:
             cursor = db.conn.execute(
-                _SAVE,
+                save,
                 [
                     attempt_id,
                     question_id,
@@ -191,20 +204,39 @@ def _write(db: Database, attempt_id: int, student_id: int, posted: Posted) -> in
     return saved
 
 
-def save_answers(db: Database, attempt_id: int, student_id: int, posted: Posted) -> bool:
+def save_answers(
+    db: Database, attempt_id: int, student_id: int, posted: Posted, *, keep_checked: bool = False
+) -> bool:
     """Save answers to an open attempt of this student's; False when it is not theirs
-    or already submitted (nothing is written then)."""
+    or already submitted (nothing is written then).
+
+    keep_checked: checked answers are final (feedback after each answer), so they are
+    left as they are; a single answer that is checked is not saved (False).
+    """
     if len(posted) == 1 and next(iter(posted.values()))[0] is not None:
         # The autosave of one answer: the statement checks owner and openness itself,
         # so it needs no read first, no transaction around it, and holds the write lock
         # for the shortest time.
         with thread_lock_of(db), autocommit(db):
-            return _write(db, attempt_id, student_id, posted) == 1
+            return _write(db, attempt_id, student_id, posted, keep_checked) == 1
     with immediate(db):
         if not _is_open(db, attempt_id, student_id):
             return False
-        _write(db, attempt_id, student_id, posted)
+        _write(db, attempt_id, student_id, posted, keep_checked)
     return True
+
+
+def check_answer(
+    db: Database, attempt_id: int, student_id: int, posted: Posted, question_id: str
+) -> bool:
+    """Save the unchecked answers posted and make one question's answer final (its
+    feedback is shown from now on); False when that question has no answer saved."""
+    with immediate(db):
+        if not _is_open(db, attempt_id, student_id):
+            return False
+        _write(db, attempt_id, student_id, posted, keep_checked=True)
+        cursor = db.conn.execute(_CHECK, [clock.stamp(), attempt_id, question_id])
+        return cursor.rowcount == 1
 
 
 def submit(

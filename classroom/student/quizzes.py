@@ -98,8 +98,9 @@ def _render_quiz(
     checked = {}
     if access.feedback == "after_each":
         # Answers already checked show their feedback in place of their inputs.
+        final = {qid: row for qid, row in saved.items() if row.get("checked_at")}
         checked = {
-            o.question.id: o for o in grading.outcomes(quiz_version, saved, live=True) if o.answered
+            o.question.id: o for o in grading.outcomes(quiz_version, final, live=True) if o.answered
         }
     # Unanswered questions look the same for everyone; after a refused post the page
     # must show what was posted instead, so nothing is taken from the cache then.
@@ -154,16 +155,15 @@ def save_or_submit(slug: str, attempt_id: int):
     db = get_db()
     posted, errors = read_quiz(quiz_version, request.form)
     action = request.form.get("action", "save")
-    # What was saved before is needed to check answers one by one, to show the page
+    # What was saved before is needed to leave checked answers out, to show the page
     # again, or to count a save's answers; a valid submit does without the read.
     token_ok = csrf_ok(request.form.get("csrf_token"))
-    needs_saved = access.feedback == "after_each" or errors or not token_ok or action != "submit"
+    one_by_one = access.feedback == "after_each"
+    needs_saved = one_by_one or errors or not token_ok or action != "submit"
     saved = attempt_store.answers(db, attempt_id) if needs_saved else {}
-    if access.feedback == "after_each":
-        # An answer whose feedback was shown is final; only new answers are taken.
-        posted = {qid: value for qid, value in posted.items() if qid not in saved}
-        if action.startswith("check:"):
-            posted = {qid: value for qid, value in posted.items() if qid == action[6:]}
+    if one_by_one:
+        # An answer whose feedback was shown is final; the others may still change.
+        posted = {qid: v for qid, v in posted.items() if not _is_checked(saved.get(qid))}
     if not token_ok:
         shown = {**saved, **as_form_values(posted)}
         return _render_quiz(attempt, shown, access, 400, [*errors, TOKEN_EXPIRED])
@@ -175,25 +175,39 @@ def save_or_submit(slug: str, attempt_id: int):
             student_id,
             posted,
             lambda answers: grading.grade_answers(quiz_version, answers),
-            # Unless answers checked one by one were left out above, the form had them all.
+            # Unless checked answers were left out above, the form had them all.
             every_question=len(posted) == len(quiz_version.questions),
         )
         return redirect(url_for("student.results", slug=slug, attempt_id=attempt_id))
-    if action.startswith("check:"):
-        attempt_store.save_answers(
-            db, attempt_id, student_id, {k: v for k, v in posted.items() if v[0] is not None}
-        )
+    # One answer that needs fixing never costs the student the others.
+    if one_by_one and action.startswith("check:"):
+        _check(quiz_version, attempt_id, posted, saved, action[6:])
         if not errors:
             return redirect(url_for("student.quiz", slug=slug, _anchor=f"question-{action[6:]}"))
     else:
-        # One answer that needs fixing never costs the student the others.
-        attempt_store.save_answers(db, attempt_id, student_id, posted)
+        attempt_store.save_answers(db, attempt_id, student_id, posted, keep_checked=one_by_one)
     if errors:
         return _fix_and_resend(attempt, access, action, errors)
     kept = saved.keys() - posted.keys()  # answers the form did not carry stay as they were
     answered = len(kept) + sum(1 for answer, _ in posted.values() if answer is not None)
     flash(f"Saved: {answered} of {len(quiz_version.questions)} questions answered.", "success")
     return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
+
+
+def _is_checked(row: dict | None) -> bool:
+    return row is not None and row.get("checked_at") is not None
+
+
+def _check(quiz_version: Any, attempt_id: int, posted: dict, saved: dict, question_id: str):
+    """Save the answers posted, none of them final, then make one final: its feedback
+    is shown from now on. Says so when that question has no answer to check."""
+    student_id = current_student()["id"]
+    if attempt_store.check_answer(get_db(), attempt_id, student_id, posted, question_id):
+        return
+    question = quiz_version.question(question_id)
+    if question is not None and not _is_checked(saved.get(question_id)):
+        number = number_of(quiz_version, question)
+        flash(f"Question {number} has no answer to check yet.", "info")
 
 
 def _fix_and_resend(attempt: dict, access: QuizAccess, action: str, errors: list[str]):
@@ -220,16 +234,19 @@ def autosave(slug: str, attempt_id: int):
     attempt, quiz_version, access = _attempt_quiz(slug, attempt_id)
     if not access.open:
         return jsonify(error="This quiz is closed."), 403
-    if access.feedback == "after_each":
-        return jsonify(error="Use “Check answer” for this quiz."), 409
     question = quiz_version.question(request.form.get("question", ""))
     if question is None:
         return jsonify(error="This quiz has no such question."), 400
+    one_by_one = access.feedback == "after_each"
+    if one_by_one and _is_checked(attempt_store.answers(get_db(), attempt_id).get(question.id)):
+        return jsonify(error="You checked this answer, so it is final."), 409
     try:
         posted = {question.id: read_question(question, request.form)}
     except InvalidAnswer as error:
         return jsonify(error=by_number(error, question, number_of(quiz_version, question))), 400
-    if not attempt_store.save_answers(get_db(), attempt_id, current_student()["id"], posted):
+    if not attempt_store.save_answers(
+        get_db(), attempt_id, current_student()["id"], posted, keep_checked=one_by_one
+    ):
         return jsonify(error="This attempt is already submitted."), 409
     # An incomplete answer (an order with positions missing) saves as no answer yet.
     return jsonify(saved=True, question=question.id, answered=posted[question.id][0] is not None)

@@ -10,6 +10,8 @@
   var total = form.querySelectorAll("fieldset.question").length;
 
   function answered(fieldset) {
+    // A checked answer shows its feedback in place of its inputs.
+    if (fieldset.hasAttribute("data-checked")) { return true; }
     // An order is an answer once every item has its own position, as the server counts it.
     var positions = fieldset.querySelectorAll("select.order-select");
     if (positions.length) {
@@ -102,6 +104,8 @@
     var fieldset = event.target.closest("fieldset.question");
     if (!fieldset) { return; }
     updateProgress();
+    // A form without an autosave address is saved by its buttons alone.
+    if (!url) { return; }
     var id = fieldset.getAttribute("data-question");
     // At once, not when the save goes out: "Saved" must never describe an older answer.
     show(fieldset.querySelector(".save-status"), "Saving…");
