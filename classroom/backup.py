@@ -16,7 +16,7 @@ def backup_database(source: str | Path, target: str | Path) -> int:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    src = sqlite3.connect(str(source), timeout=10)
+    src = open_existing(source)
     dst = sqlite3.connect(str(partial))
     try:
         # All pages in one step, inside one read transaction: in WAL mode writers carry
@@ -34,3 +34,9 @@ def backup_database(source: str | Path, target: str | Path) -> int:
         raise RuntimeError(f"the backup failed its integrity check: {ok}")
     partial.rename(target)  # a backup file appears only once it is whole
     return pages
+
+
+def open_existing(path: str | Path) -> sqlite3.Connection:
+    """Open a database that must already exist: a missing one is an error, never created."""
+    uri = Path(path).resolve().as_uri() + "?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=10)

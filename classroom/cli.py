@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,9 +19,12 @@ def _create_app() -> Flask:
     from classroom.db import sqlite_problem
 
     problem = sqlite_problem()
-    if problem:  # said before the app migrates its database, not as a traceback
+    if problem:  # said before any command opens the database, not as a traceback
         raise click.ClickException(problem)
-    return create_app()
+    # The app is loaded even for --help and `check`, which must not create a database,
+    # and `backup` must never copy a new, empty one: each command opens the database
+    # itself, as it needs it (see _database).
+    return create_app({"MIGRATE_ON_START": False})
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
@@ -31,6 +35,26 @@ def main() -> None:
 def init_app(app: Flask) -> None:
     for command in (backup, check, create_class, create_teacher, serve, init_db):
         app.cli.add_command(command)
+
+
+def _database(*, create: bool) -> str:
+    """The app's database, migrated; created only when `create`, else it must exist."""
+    from classroom.migrations import migrate
+
+    path = current_app.config["DATABASE"]
+    if not create:
+        _require_database(path)
+    migrate(path)
+    return path
+
+
+def _require_database(path: str) -> None:
+    # A mistyped CLASSROOM_DATABASE must not quietly become a new, empty database.
+    if not os.path.exists(path):
+        raise click.ClickException(
+            f"there is no database at {path}: create it with `classroom init-db`, "
+            "or set CLASSROOM_DATABASE to the database's file"
+        )
 
 
 def _check(lessons_dir: Path, quizzes_dir: Path) -> int:
@@ -97,10 +121,7 @@ def check(lessons_dir: Path | None, quizzes_dir: Path | None) -> None:
 @with_appcontext
 def init_db() -> None:
     """Create the database if needed and apply pending migrations (safe to re-run)."""
-    from classroom.migrations import migrate
-
-    migrate(current_app.config["DATABASE"])
-    click.echo(f"Database ready: {current_app.config['DATABASE']}")
+    click.echo(f"Database ready: {_database(create=True)}")
 
 
 @click.command("create-class")
@@ -114,6 +135,7 @@ def create_class(name: str) -> None:
     name = name.strip()
     if not name or len(name) > 80:
         raise click.BadParameter("a class name is 1 to 80 characters", param_hint="NAME")
+    _database(create=False)
     from classroom.library import catalogue
 
     # A class made from the command line gets every bundled quiz; a teacher can change that.
@@ -136,6 +158,7 @@ def create_teacher(username: str) -> None:
             "a username is 3 to 64 letters, digits, dots, dashes and underscores",
             param_hint="USERNAME",
         )
+    _database(create=False)
     db = get_db()
     if teachers.username_taken(db, username):
         raise click.ClickException(f"the username “{username}” is taken; choose another")
@@ -174,6 +197,7 @@ def serve(host: str, port: int, threads: int, workers: int, demo: bool, debug: b
     from classroom import server
 
     server.check_address_free(host, port)
+    _database(create=True)  # before the workers start, so that none of them migrates
     server.announce(current_app, host, port, demo=demo)
     if debug:
         current_app.run(host=host, port=port, debug=True, use_reloader=True)
@@ -190,5 +214,6 @@ def backup(path: Path) -> None:
 
     if path.exists():
         raise click.BadParameter(f"{path} exists; choose a new file name", param_hint="PATH")
+    _require_database(current_app.config["DATABASE"])
     pages = backup_database(current_app.config["DATABASE"], path)
     click.echo(f"Backed up {pages} pages to {path}")

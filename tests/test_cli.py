@@ -34,6 +34,19 @@ def cli(app, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
+@pytest.fixture
+def classroom(monkeypatch: pytest.MonkeyPatch):
+    """Run `classroom ...` as typed in a shell, with CLASSROOM_DATABASE set to `database`."""
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "false")  # FlaskGroup sets it; undone after
+
+    def run(database: Path, *args: str, input: str | None = None):
+        return CliRunner().invoke(
+            main, list(args), input=input, env={"CLASSROOM_DATABASE": str(database)}
+        )
+
+    return run
+
+
 def test_every_command_explains_itself_with_help(app, cli):
     names = main.list_commands(click.Context(main, obj=ScriptInfo(create_app=lambda: app)))
     assert {"check", "create-class", "init-db", "serve"} <= set(names)
@@ -61,6 +74,41 @@ def test_an_sqlite_too_old_for_the_database_is_named_before_anything_runs(
     with pytest.raises(RuntimeError, match="needs SQLite 3.37.0 or newer"):
         migrate(database)
     assert not (tmp_path / "new").exists()
+
+
+def test_init_db_creates_the_database_and_then_a_class_can_be_made(tmp_path: Path, classroom):
+    database = tmp_path / "school" / "classroom.sqlite"
+
+    made = classroom(database, "init-db")
+    assert made.exit_code == 0, made.output
+    assert f"Database ready: {database}" in made.output
+
+    created = classroom(database, "create-class", "Class 7B")
+    assert created.exit_code == 0, created.output
+    assert JOIN_CODE.fullmatch(created.output.strip().splitlines()[-1])
+
+
+def test_a_mistyped_database_path_is_never_made_into_a_new_empty_database(
+    tmp_path: Path, classroom
+):
+    mistyped = tmp_path / "shcool" / "classroom.sqlite"
+
+    for args in (("backup", str(tmp_path / "monday.sqlite")), ("create-class", "Class 7B")):
+        result = classroom(mistyped, *args)
+        assert result.exit_code == 1, result.output
+        assert f"there is no database at {mistyped}" in result.output
+        assert "classroom init-db" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "shcool").exists()
+    assert not (tmp_path / "monday.sqlite").exists()
+
+
+def test_help_and_check_never_create_a_database(tmp_path: Path, classroom):
+    database = tmp_path / "classroom.sqlite"
+    for args in (("--help",), ("backup", "--help"), ("serve", "--help"), ("check",)):
+        result = classroom(database, *args)
+        assert result.exit_code == 0, f"{args}: {result.output}"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_create_class_prints_the_join_code_as_its_last_line(app, cli):
