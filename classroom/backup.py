@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from classroom.db import open_existing
+
 
 def backup_database(source: str | Path, target: str | Path) -> int:
     """Copy `source` into a new file `target`; return the number of pages copied.
@@ -34,9 +36,3 @@ def backup_database(source: str | Path, target: str | Path) -> int:
         raise RuntimeError(f"the backup failed its integrity check: {ok}")
     partial.rename(target)  # a backup file appears only once it is whole
     return pages
-
-
-def open_existing(path: str | Path) -> sqlite3.Connection:
-    """Open a database that must already exist: a missing one is an error, never created."""
-    uri = Path(path).resolve().as_uri() + "?mode=rw"
-    return sqlite3.connect(uri, uri=True, timeout=10)

@@ -104,6 +104,24 @@ def connect(path: str | Path) -> Database:
     return db
 
 
+def open_existing(path: str | Path) -> sqlite3.Connection:
+    """Open a database that must already exist: a missing one is an error, never created."""
+    uri = Path(path).resolve().as_uri() + "?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+
+
+def file_in_the_way(path: str | Path) -> Path | None:
+    """The file that stands where a folder above `path` should be, if one does.
+
+    The system's own reasons for it read "File exists" or "Not a directory",
+    without saying which file.
+    """
+    for folder in Path(path).parents:
+        if folder.exists():
+            return None if folder.is_dir() else folder
+    return None
+
+
 class ConnectionPool:
     """One connection per thread and process, reused across requests.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -109,6 +110,82 @@ def test_help_and_check_never_create_a_database(tmp_path: Path, classroom):
         result = classroom(database, *args)
         assert result.exit_code == 0, f"{args}: {result.output}"
     assert list(tmp_path.iterdir()) == []
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("init-db",),
+        ("serve", "--port", "{free_port}"),
+        ("backup", "{tmp_path}/monday.sqlite"),
+        ("create-class", "Class 7B"),
+        ("create-teacher", "mr-okafor"),
+    ],
+    ids=lambda args: args[0],
+)
+def test_a_file_that_is_not_a_database_is_named_in_one_line(tmp_path: Path, classroom, args):
+    garbage = tmp_path / "classroom.sqlite"
+    garbage.write_text("garbage\n")
+    args = tuple(arg.format(free_port=_free_port(), tmp_path=tmp_path) for arg in args)
+
+    result = classroom(garbage, *args, input="paper lanterns\n")
+
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: {garbage} is not a classroom database (file is not a database)"
+    ]
+    assert garbage.read_text() == "garbage\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["classroom.sqlite"]
+
+
+def test_every_command_has_help_whatever_the_database_holds(tmp_path: Path, classroom):
+    garbage = tmp_path / "classroom.sqlite"
+    garbage.write_text("garbage\n")
+
+    listed = classroom(garbage, "--help")
+    assert listed.exit_code == 0, listed.output
+    for name in ("backup", "check", "create-class", "create-teacher", "init-db", "serve"):
+        assert name in listed.output
+        result = classroom(garbage, name, "--help")
+        assert result.exit_code == 0, f"{name} --help: {result.output}"
+    assert classroom(garbage, "check").exit_code == 0
+
+
+def test_an_empty_file_is_not_taken_for_a_classroom_database(tmp_path: Path, classroom):
+    empty = tmp_path / "classroom.sqlite"
+    empty.touch()  # SQLite reads an empty file as an empty database
+
+    result = classroom(empty, "backup", str(tmp_path / "monday.sqlite"))
+
+    assert result.exit_code == 1
+    assert f"{empty} is not a classroom database" in result.output
+    assert not (tmp_path / "monday.sqlite").exists()
+
+
+def test_a_database_path_that_cannot_hold_a_database_says_why(tmp_path: Path, classroom):
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a folder")
+
+    in_a_folder = classroom(folder, "init-db")
+    under_a_file = classroom(notes / "classroom.sqlite", "init-db")
+
+    assert in_a_folder.exit_code == 1
+    assert in_a_folder.output == (
+        f"Error: {folder} is a folder: CLASSROOM_DATABASE names the database's file\n"
+    )
+    assert under_a_file.exit_code == 1
+    assert under_a_file.output == (
+        f"Error: cannot create the database {notes / 'classroom.sqlite'}: "
+        f"{notes} is a file, not a folder\n"
+    )
 
 
 def test_create_class_prints_the_join_code_as_its_last_line(app, cli):
