@@ -5,7 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from classroom.db import open_existing
+from classroom.db import file_in_the_way, open_existing
+
+
+class TargetError(Exception):
+    """The backup cannot be written where it was asked for; the message says why."""
 
 
 def backup_database(source: str | Path, target: str | Path) -> int:
@@ -16,9 +20,34 @@ def backup_database(source: str | Path, target: str | Path) -> int:
     still in the -wal file.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     src = open_existing(source)
+    try:
+        _create(partial)
+        try:
+            pages = _copy(src, partial)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    finally:
+        src.close()
+    partial.rename(target)  # a backup file appears only once it is whole
+    return pages
+
+
+def _create(partial: Path) -> None:
+    """Create the file the copy goes into, with the system's reason when it cannot be."""
+    blocking = file_in_the_way(partial)
+    if blocking is not None:
+        raise TargetError(f"{blocking} is a file, not a folder")
+    try:
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.open("wb").close()
+    except OSError as error:  # a read-only disk, a folder we may not write to, …
+        raise TargetError(error.strerror or str(error)) from error
+
+
+def _copy(src: sqlite3.Connection, partial: Path) -> int:
     dst = sqlite3.connect(str(partial))
     try:
         # All pages in one step, inside one read transaction: in WAL mode writers carry
@@ -30,9 +59,6 @@ def backup_database(source: str | Path, target: str | Path) -> int:
         pages = dst.execute("PRAGMA page_count").fetchone()[0]
     finally:
         dst.close()
-        src.close()
     if ok != "ok":
-        partial.unlink(missing_ok=True)
         raise RuntimeError(f"the backup failed its integrity check: {ok}")
-    partial.rename(target)  # a backup file appears only once it is whole
     return pages

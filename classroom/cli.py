@@ -255,10 +255,13 @@ def serve(host: str, port: int, threads: int, workers: int, demo: bool, debug: b
 @with_appcontext
 def backup(path: Path) -> None:
     """Copy the live database to PATH, consistently, while the app keeps writing."""
-    from classroom.backup import backup_database
+    from classroom.backup import TargetError, backup_database
 
     if path.exists():
         raise click.BadParameter(f"{path} exists; choose a new file name", param_hint="PATH")
     database = _existing_database()
-    pages = backup_database(database, path)
+    try:
+        pages = backup_database(database, path)
+    except TargetError as error:
+        raise click.ClickException(f"cannot write the backup to {path}: {error}") from error
     click.echo(f"Backed up {pages} pages to {path}")

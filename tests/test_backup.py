@@ -252,3 +252,19 @@ def test_the_backup_command_is_documented(school):
     result = school[0].test_cli_runner().invoke(args=["backup", "--help"])
     assert result.exit_code == 0
     assert "PATH" in result.output
+
+
+@pytest.mark.parametrize("folders", ["", "2024/"], ids=["in-it", "deeper"])
+def test_a_backup_under_a_file_says_it_cannot_be_written_there(app, tmp_path, folders):
+    # A regular file where a folder should be stops every user, root included.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a folder")
+    target = notes / f"{folders}monday.sqlite"
+
+    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: cannot write the backup to {target}: {notes} is a file, not a folder\n"
+    )
+    assert notes.read_text() == "not a folder"
