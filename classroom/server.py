@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import sys
@@ -26,17 +27,45 @@ def check_address_free(host: str, port: int) -> None:
     if os.name == "nt":  # waitress binds one socket, and fails on its own
         return
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        _probe(family, host, port)
+    except OSError as error:  # the socket too: a machine may have no IPv6 at all
+        where = f"[{host}]:{port}" if family == socket.AF_INET6 else f"{host}:{port}"
+        raise click.ClickException(f"cannot serve on {where}: {_why_not(host, error)}") from error
+
+
+def _probe(family: socket.AddressFamily, host: str, port: int) -> None:
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         # A stopped server's connections lingering in TIME_WAIT are no obstacle.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            raise click.ClickException(
-                f"cannot serve on {host}:{port}: {error.strerror}. Another server is "
-                "listening there (perhaps another classroom): stop it, or choose another "
-                "--port."
-            ) from error
+        probe.bind((host, port))
+
+
+def _why_not(host: str, error: OSError) -> str:
+    """What to do about a failed bind: only "address in use" is another server's doing."""
+    if isinstance(error, socket.gaierror):  # its codes are not errno's
+        return (
+            f"{error.strerror}: {host} is neither an IP address nor a name this machine "
+            "can look up. Check --host (127.0.0.1 for this machine alone, 0.0.0.0 for "
+            "every network it is on)."
+        )
+    if error.errno == errno.EADDRINUSE:
+        return (
+            f"{error.strerror}. Another server is listening there (perhaps another "
+            "classroom): stop it, or choose another --port."
+        )
+    if error.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"{error.strerror}: this machine has no address {host}. Choose one of its "
+            "own with --host (127.0.0.1 for this machine alone, 0.0.0.0 for every "
+            "network it is on)."
+        )
+    if error.errno == errno.EACCES:
+        return (
+            f"{error.strerror}: ports below 1024 need administrator rights. Choose "
+            "another --port, such as 8000."
+        )
+    return f"{error.strerror}."
 
 
 def announce(app: Flask, host: str, port: int, demo: bool) -> None:

@@ -104,3 +104,39 @@ def test_a_second_server_on_the_same_port_is_refused_and_the_first_keeps_serving
         assert "Another server is listening there" in refused.stderr
         assert "Serving classroom" not in refused.stdout
         assert http_get_once(server.port, "/healthz") == 200
+
+
+def _serve(tmp_path: Path, host: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*classroom_command(), "serve", "--host", host, "--port", "49703"],
+        env=server_env(tmp_path / "classroom.sqlite"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "no-such-host.invalid"])
+def test_a_host_that_is_no_address_is_named_not_blamed_on_another_server(tmp_path, host):
+    refused = _serve(tmp_path, host)
+
+    assert refused.returncode == 1
+    assert f"cannot serve on {host}:49703" in refused.stderr
+    assert f"{host} is neither an IP address nor a name this machine can look up" in (
+        refused.stderr
+    )
+    assert "Check --host" in refused.stderr
+    assert "Another server" not in refused.stderr
+    assert not (tmp_path / "classroom.sqlite").exists()
+
+
+def test_an_address_this_machine_does_not_have_is_named(tmp_path):
+    # An address set aside for documentation: no machine has it.
+    refused = _serve(tmp_path, "192.0.2.1")
+
+    assert refused.returncode == 1
+    assert "cannot serve on 192.0.2.1:49703" in refused.stderr
+    assert "this machine has no address 192.0.2.1" in refused.stderr
+    assert "Another server" not in refused.stderr
