@@ -193,7 +193,11 @@ def create_class(name: str) -> None:
 @click.argument("username")
 @with_appcontext
 def create_teacher(username: str) -> None:
-    """Create a teacher account; the password is asked for twice and never echoed."""
+    """Create a teacher account.
+
+    At a terminal the password is asked for twice and never shown; otherwise it is
+    the first line of standard input (`echo … | classroom create-teacher NAME`).
+    """
     from classroom.db import get_db
     from classroom.store import teachers
 
@@ -207,7 +211,7 @@ def create_teacher(username: str) -> None:
     db = get_db()
     if teachers.username_taken(db, username):
         raise click.ClickException(f"the username “{username}” is taken; choose another")
-    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _new_password()
     if not 8 <= len(password) <= 128:
         raise click.ClickException(
             "a password is 8 to 128 characters; a few random words make a strong one"
@@ -215,6 +219,19 @@ def create_teacher(username: str) -> None:
     if teachers.create_teacher(db, username, password) is None:
         raise click.ClickException(f"the username “{username}” is taken; choose another")
     click.echo(f"Created teacher “{username}”. They log in at /teacher/login.")
+
+
+def _new_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    # A script pipes the password once: asked twice, it would fail on the missing second
+    # line, and a hidden prompt warns on every run that the input may be echoed.
+    line = sys.stdin.readline()
+    if not line:
+        raise click.ClickException(
+            "no password: type it at the prompt, or give it as the first line of standard input"
+        )
+    return line.removesuffix("\n").removesuffix("\r")
 
 
 @click.command("serve")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import select
 import socket
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -14,9 +18,10 @@ from flask.cli import ScriptInfo
 
 from classroom import codes
 from classroom.cli import main
-from classroom.db import get_db
+from classroom.db import connect, get_db
 from classroom.migrations import migrate
 from classroom.store import classes as class_store
+from classroom.store import teachers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 JOIN_CODE = re.compile(rf"[{codes.ALPHABET}]{{{codes.JOIN_CODE_LENGTH}}}")
@@ -293,6 +298,99 @@ def test_check_refuses_a_file_given_as_a_folder_and_names_both_mistakes(cli, tmp
         f"cannot check the lessons: {lesson} is not a folder",
         f"cannot check the quizzes: {tmp_path / 'nowhere'} does not exist",
     ]
+
+
+def _classroom_process(database: Path) -> tuple[list[str], dict[str, str]]:
+    """The `classroom` command as a shell runs it, and its environment."""
+    env = {**os.environ, "CLASSROOM_DATABASE": str(database)}
+    env.pop("FLASK_APP", None)
+    return [sys.executable, "-c", "from classroom.cli import main; main()"], env
+
+
+def _at_a_terminal(database: Path, args: list[str], typed: list[str]) -> tuple[int, str]:
+    """Run `classroom ARGS` in a terminal of its own, typing a line at each prompt."""
+    command, env = _classroom_process(database)
+    terminal, its_end = os.openpty()
+    process = subprocess.Popen(
+        command + args, stdin=its_end, stdout=its_end, stderr=its_end, env=env
+    )
+    os.close(its_end)
+    shown, answered = b"", 0
+    try:
+        while select.select([terminal], [], [], 30)[0]:
+            try:
+                chunk = os.read(terminal, 1024)
+            except OSError:  # the command ended, and its terminal with it
+                break
+            shown += chunk
+            # A line typed before its prompt would be thrown away as echo is turned off.
+            if shown.count(b"Password: ") + shown.count(b"confirmation: ") > answered:
+                os.write(terminal, typed[answered].encode() + b"\n")
+                answered += 1
+    finally:
+        os.close(terminal)
+    return process.wait(30), shown.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is Unix's")
+def test_create_teacher_at_a_terminal_asks_twice_and_never_shows_the_password(tmp_path: Path):
+    database = tmp_path / "classroom.sqlite"
+    migrate(database)
+
+    status, screen = _at_a_terminal(
+        database,
+        ["create-teacher", "mr-okafor"],
+        ["paper lanterns", "paper lantern", "paper lanterns", "paper lanterns"],
+    )
+
+    assert status == 0, screen
+    assert screen.count("Password: ") == 2
+    assert "do not match" in screen
+    assert "Created teacher “mr-okafor”" in screen
+    assert "paper lantern" not in screen
+    assert "Warning" not in screen
+    assert _can_log_in(database, "mr-okafor", "paper lanterns")
+
+
+def test_create_teacher_reads_a_piped_password_from_the_first_line(tmp_path: Path):
+    database = tmp_path / "classroom.sqlite"
+    migrate(database)
+    command, env = _classroom_process(database)
+
+    # As a setup script runs it: echo 'longenough1' | classroom create-teacher teach7
+    done = subprocess.run(
+        [*command, "create-teacher", "teach7"],
+        input="longenough1\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Created teacher “teach7”. They log in at /teacher/login.\n"
+    assert done.stderr == ""  # no prompt, and no warning that the password may be echoed
+    assert _can_log_in(database, "teach7", "longenough1")
+
+
+def test_create_teacher_with_nothing_piped_in_creates_no_one(tmp_path: Path, classroom):
+    database = tmp_path / "classroom.sqlite"
+    migrate(database)
+
+    result = classroom(database, "create-teacher", "teach7", input="")
+
+    assert result.exit_code == 1
+    assert "no password" in result.output
+    assert not _can_log_in(database, "teach7", "")
+
+
+def _can_log_in(database: Path, username: str, password: str) -> bool:
+    db = connect(database)
+    try:
+        return teachers.verify_password(db, username, password) is not None
+    finally:
+        db.close()
 
 
 def test_codes_never_use_characters_that_read_alike():
