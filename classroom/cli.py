@@ -256,13 +256,19 @@ def _new_password() -> str:
 @with_appcontext
 def serve(host: str, port: int, threads: int, workers: int, demo: bool, debug: bool) -> None:
     """Serve the app with a production WSGI server."""
+    from werkzeug.serving import is_running_from_reloader
+
     from classroom import server
 
+    if debug and is_running_from_reloader():
+        # The reloader's child: its parent checked the address, announced, holds the port.
+        server.develop(current_app._get_current_object(), host, port)
+        return
     server.check_address_free(host, port)
     _database(create=True)  # before the workers start, so that none of them migrates
     server.announce(current_app, host, port, demo=demo)
     if debug:
-        current_app.run(host=host, port=port, debug=True, use_reloader=True)
+        server.develop(current_app._get_current_object(), host, port)
         return
     server.run(host=host, port=port, threads=threads, workers=workers)
 

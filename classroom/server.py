@@ -90,6 +90,16 @@ def announce(app: Flask, host: str, port: int, demo: bool) -> None:
     sys.stdout.flush()
 
 
+def develop(app: Flask, host: str, port: int) -> None:
+    """Flask's development server, with the debugger and reloading (never for real use)."""
+    from werkzeug.serving import run_simple
+
+    # app.run() refuses to start inside a command of the flask CLI, which this is:
+    # the CLI's own `run` command calls run_simple too.
+    app.debug = True
+    run_simple(host, port, app, use_reloader=True, use_debugger=True, threaded=True)
+
+
 def run(host: str, port: int, threads: int, workers: int) -> None:
     """Become the server: gunicorn on Unix, waitress where gunicorn cannot run."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from bench.common import (  # noqa: E402
     ROOT,
     Server,
     classroom_command,
+    free_port,
     http_get_once,
     server_env,
     setup_database,
@@ -140,3 +142,30 @@ def test_an_address_this_machine_does_not_have_is_named(tmp_path):
     assert "cannot serve on 192.0.2.1:49703" in refused.stderr
     assert "this machine has no address 192.0.2.1" in refused.stderr
     assert "Another server" not in refused.stderr
+
+
+def test_the_development_server_serves_with_debug(tmp_path: Path):
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*classroom_command(), "serve", "--debug", "--host", HOST, "--port", str(port)],
+            env=server_env(tmp_path / "classroom.sqlite"),
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # the reloader's child is killed with it
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while http_get_once(port, "/healthz") != 200:
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.05)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(10)
+    shown = log.read_text()
+    assert shown.count("Serving classroom on") == 1
+    assert "Ignoring a call to 'app.run()'" not in shown
