@@ -38,70 +38,6 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-def _database(*, create: bool) -> str:
-    """The app's database, migrated; created only when `create`, else it must exist."""
-    from classroom.migrations import migrate
-
-    path = current_app.config["DATABASE"]
-    if not create:
-        _existing_database()
-    try:
-        migrate(path)
-    except (OSError, sqlite3.Error) as error:
-        raise click.ClickException(_cannot_open(path, error)) from error
-    return path
-
-
-def _existing_database() -> str:
-    """The app's database, which must exist and be a classroom database: never created."""
-    from sqlite_utils import Database
-
-    from classroom.db import open_existing
-    from classroom.migrations import migrations
-
-    path = current_app.config["DATABASE"]
-    # A mistyped CLASSROOM_DATABASE must not quietly become a new, empty database.
-    if not os.path.exists(path):
-        raise click.ClickException(
-            f"there is no database at {path}: create it with `classroom init-db`, "
-            "or set CLASSROOM_DATABASE to the database's file"
-        )
-    try:
-        conn = open_existing(path)
-        try:
-            applied = migrations.applied(Database(conn))
-        finally:
-            conn.close()
-    except sqlite3.Error as error:
-        raise click.ClickException(_cannot_open(path, error)) from error
-    if not applied:  # an empty file, or another program's database
-        raise click.ClickException(
-            f"{path} is not a classroom database (it has no classroom tables)"
-        )
-    return path
-
-
-def _cannot_open(path: str, error: OSError | sqlite3.Error) -> str:
-    """Why the database at `path` cannot be opened, in one line that names it."""
-    from classroom.db import file_in_the_way
-
-    if getattr(error, "sqlite_errorname", None) == "SQLITE_NOTADB":
-        return f"{path} is not a classroom database ({error})"
-    if os.path.isdir(path):
-        return f"{path} is a folder: CLASSROOM_DATABASE names the database's file"
-    folder = os.path.dirname(os.path.abspath(path))
-    blocking = file_in_the_way(path)
-    if blocking is not None:
-        reason = f"{blocking} is a file, not a folder"
-    elif os.path.isdir(folder) and not os.access(folder, os.W_OK):
-        # SQLite's own "unable to open database file" does not say which file, or why.
-        reason = f"the folder {folder} is read-only"
-    else:
-        reason = error.strerror if isinstance(error, OSError) else str(error)
-    verb = "open" if os.path.exists(path) else "create"
-    return f"cannot {verb} the database {path}: {reason}"
-
-
 def _check(lessons_dir: Path, quizzes_dir: Path) -> int:
     missing = [
         problem
@@ -288,3 +224,67 @@ def backup(path: Path) -> None:
     except TargetError as error:
         raise click.ClickException(f"cannot write the backup to {path}: {error}") from error
     click.echo(f"Backed up {pages} pages to {path}")
+
+
+def _database(*, create: bool) -> str:
+    """The app's database, migrated; created only when `create`, else it must exist."""
+    from classroom.migrations import migrate
+
+    path = current_app.config["DATABASE"]
+    if not create:
+        _existing_database()
+    try:
+        migrate(path)
+    except (OSError, sqlite3.Error) as error:
+        raise click.ClickException(_cannot_open(path, error)) from error
+    return path
+
+
+def _existing_database() -> str:
+    """The app's database, which must exist and be a classroom database: never created."""
+    from sqlite_utils import Database
+
+    from classroom.db import open_existing
+    from classroom.migrations import migrations
+
+    path = current_app.config["DATABASE"]
+    # A mistyped CLASSROOM_DATABASE must not quietly become a new, empty database.
+    if not os.path.exists(path):
+        raise click.ClickException(
+            f"there is no database at {path}: create it with `classroom init-db`, "
+            "or set CLASSROOM_DATABASE to the database's file"
+        )
+    try:
+        conn = open_existing(path)
+        try:
+            applied = migrations.applied(Database(conn))
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise click.ClickException(_cannot_open(path, error)) from error
+    if not applied:  # an empty file, or another program's database
+        raise click.ClickException(
+            f"{path} is not a classroom database (it has no classroom tables)"
+        )
+    return path
+
+
+def _cannot_open(path: str, error: OSError | sqlite3.Error) -> str:
+    """Why the database at `path` cannot be opened, in one line that names it."""
+    from classroom.db import file_in_the_way
+
+    if getattr(error, "sqlite_errorname", None) == "SQLITE_NOTADB":
+        return f"{path} is not a classroom database ({error})"
+    if os.path.isdir(path):
+        return f"{path} is a folder: CLASSROOM_DATABASE names the database's file"
+    folder = os.path.dirname(os.path.abspath(path))
+    blocking = file_in_the_way(path)
+    if blocking is not None:
+        reason = f"{blocking} is a file, not a folder"
+    elif os.path.isdir(folder) and not os.access(folder, os.W_OK):
+        # SQLite's own "unable to open database file" does not say which file, or why.
+        reason = f"the folder {folder} is read-only"
+    else:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+    verb = "open" if os.path.exists(path) else "create"
+    return f"cannot {verb} the database {path}: {reason}"
