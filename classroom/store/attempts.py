@@ -40,8 +40,10 @@ _SUBMIT_ANSWER = """
 INSERT INTO responses (attempt_id, question_id, answer, confidence, saved_at, score)
 VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (attempt_id, question_id) DO UPDATE SET
-    answer = excluded.answer, confidence = excluded.confidence, saved_at = excluded.saved_at,
-    score = excluded.score
+    answer = excluded.answer, confidence = excluded.confidence, score = excluded.score,
+    -- An answer the submit only repeats keeps the time it was given.
+    saved_at = CASE WHEN answer = excluded.answer AND confidence IS excluded.confidence
+                    THEN saved_at ELSE excluded.saved_at END
 """
 # Claims the attempt: only an open attempt of this student's is marked submitted.
 _MARK_SUBMITTED = """

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support import FIXTURES, make_app
 
-from classroom import grading
+from classroom import clock, grading
 from classroom.db import connect, get_db
 from classroom.library import catalogue, quiz_at_version
 from classroom.store import attempts as attempt_store
@@ -225,6 +225,36 @@ def test_a_submitted_form_replaces_and_clears_what_was_autosaved(db, quiz, every
     assert attempt_store.answers(db, attempt["id"])["who-says"]["score"] == 1.0
     assert (done["score"], done["ungraded"]) == (1.0, 0)
     assert done == attempt_store.get_attempt(db, attempt["id"], student_id)
+
+
+@pytest.mark.parametrize("every_question", [True, False], ids=["whole form", "read first"])
+def test_a_submit_keeps_the_time_each_unchanged_answer_was_given(
+    db, quiz, monkeypatch, every_question
+):
+    student_id = _new_student(db)
+    attempt = attempt_store.open_or_start(db, student_id, quiz)
+    monkeypatch.setattr(clock, "stamp", lambda moment=None: "2026-11-28T09:00:00+00:00")
+    attempt_store.save_answers(
+        db,
+        attempt["id"],
+        student_id,
+        {"who-says": ("minister", 2), "strong-evidence": (["report"], None)},
+    )
+
+    monkeypatch.setattr(clock, "stamp", lambda moment=None: "2026-11-28T09:20:00+00:00")
+    posted = {"who-says": ("minister", 2), "strong-evidence": (["report", "accused"], None)}
+    attempt_store.submit(
+        db,
+        attempt["id"],
+        student_id,
+        _whole_form(quiz, posted),
+        _grader(quiz),
+        every_question=every_question,
+    )
+
+    saved = attempt_store.answers(db, attempt["id"])
+    assert saved["who-says"]["saved_at"] == "2026-11-28T09:00:00+00:00"  # the same answer
+    assert saved["strong-evidence"]["saved_at"] == "2026-11-28T09:20:00+00:00"  # changed
 
 
 def test_a_submitted_form_changes_nothing_in_another_students_or_a_submitted_attempt(db, quiz):
