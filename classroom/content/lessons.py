@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from classroom.content.markdown import render_inline, render_markdown
+from classroom.content.markdown import dropped_markup, render_inline, render_markdown
 from classroom.content.model import (
     SLUG_PATTERN,
     GlossaryEntry,
@@ -57,6 +57,10 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
     sections = _sections(lines, body_start, label, problems)
     if problems:
         raise LessonError(problems)
+    body = "\n".join(lines[body_start:])
+    problems.extend(
+        Problem(label, body_start + line, message) for line, message in dropped_markup(body)
+    )
 
     front = lines[:body_start]  # keys are looked for in the front matter, not the article
 

@@ -1,6 +1,8 @@
-"""Render author Markdown to HTML that is safe to serve."""
+"""Render author Markdown to HTML that is safe to serve, and say what it would drop."""
 
+import re
 import threading
+from html.parser import HTMLParser
 
 import markdown as _markdown
 import nh3
@@ -13,6 +15,62 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 EXTENSIONS = ["def_list", "tables", "sane_lists", "smarty"]
+URL_SCHEMES = {"http", "https", "mailto"}
+_CODE = re.compile(r"(`+)(.+?)\1", re.S)  # a code span shows its text, markup and all
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+class _Tags(HTMLParser):
+    """Every tag written in the text, with its line (1 is the text's first)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((self.getpos()[0], tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def _blank(match: re.Match) -> str:
+    """The match as spaces, its line breaks kept, so that later lines keep their number."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def dropped_markup(text: str) -> list[tuple[int, str]]:
+    """(line, what) for the HTML in an author's Markdown that sanitize() would drop: a tag
+    or attribute not allowed (a script, an event handler) or a link that is not a web or
+    mail link. Markup inside code is shown as text, so it is not looked at."""
+    text = _CODE.sub(_blank, _FENCE.sub(_blank, text))
+    found: list[tuple[int, str]] = []
+    parser = _Tags()
+    parser.feed(text)
+    parser.close()
+    for line, tag, attrs in parser.found:
+        if tag not in ALLOWED_TAGS:
+            found.append((line, f"<{tag}> is not allowed in Markdown here and would be dropped"))
+            continue
+        for name, value in attrs:
+            if name not in ALLOWED_ATTRIBUTES.get(tag, set()):
+                found.append((line, f'the "{name}" attribute of <{tag}> would be dropped'))
+            elif name == "href" and (scheme := _scheme(value or "")) not in (None, *URL_SCHEMES):
+                found.append(
+                    (line, f"a {scheme}: link would be dropped; links are http, https or mailto")
+                )
+    for number, text_line in enumerate(text.splitlines(), 1):
+        for scheme in _MARKDOWN_LINK.findall(text_line):
+            if scheme.lower() not in URL_SCHEMES:
+                found.append(
+                    (number, f"a {scheme}: link would be dropped; links are http, https or mailto")
+                )
+    return sorted(found)
+
+
+def _scheme(url: str) -> str | None:
+    found = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    return found.group(1).lower() if found else None
 
 
 def sanitize(html: str) -> Markup:
@@ -22,7 +80,7 @@ def sanitize(html: str) -> Markup:
             html,
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
+            url_schemes=URL_SCHEMES,
             link_rel="noopener noreferrer nofollow",
         )
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from classroom.content.lessons import _toml_error_line, _toml_message
-from classroom.content.markdown import render_inline, render_markdown
+from classroom.content.markdown import dropped_markup, render_inline, render_markdown
 from classroom.content.model import (
     FEEDBACK_MODES,
     KEEP_RULES,
@@ -166,6 +166,7 @@ def build_quiz(
     )
 
     questions = _questions(raw.get("questions"), lines, label, lesson, problems, stored)
+    problems.extend(_dropped_markup(lines, raw.get("questions"), label))
     if problems:
         raise QuizError(problems)
     sentences = {s.id: s.text for s in lesson.sentences} if lesson else {}
@@ -218,6 +219,20 @@ def _settings(
     for key in sorted(set(settings) - {"attempts", "feedback", "keep"}):
         problem(f'unknown key "{key}" in [settings]', key)
     return attempts, feedback, keep
+
+
+def _dropped_markup(lines: list[str], entries: Any, label: str) -> list[Problem]:
+    """HTML in the quiz's text that would be dropped when shown (a script, an event
+    handler, a javascript: link), at its line and under its question."""
+    headers = [n for n, content in enumerate(lines, start=1) if _QUESTION_HEADER.match(content)]
+    ids = [e.get("id") if isinstance(e, dict) else None for e in entries or []]
+    found = []
+    for line, message in dropped_markup("\n".join(lines)):
+        index = sum(1 for header in headers if header <= line) - 1
+        qid = ids[index] if 0 <= index < len(ids) else None
+        prefix = f'question "{qid}": ' if isinstance(qid, str) and qid else ""
+        found.append(Problem(label, line, prefix + message))
+    return found
 
 
 def _questions(

@@ -6,7 +6,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from support import edit
+from support import edit, line_of
 
 from classroom.content import load_catalogue
 
@@ -210,3 +210,16 @@ def test_a_file_name_that_cannot_be_a_slug_is_named_with_one_that_can(author, na
         f'lessons/{name}.md:1: the file name gives the slug "{name}", but a slug is '
         f"lower-case letters, digits and - only: rename the file, e.g. to {suggestion}"
     ]
+
+
+def test_raw_html_a_lesson_would_drop_is_named_at_its_line(author):
+    lesson = edit(
+        LESSON,
+        ("Ask **who** is speaking.", 'Ask **who** is speaking. <img src="x" onerror="alert(1)">'),
+    )
+    catalogue = author(lesson)
+    assert [str(p) for p in catalogue.problems] == [
+        f"lessons/bridge.md:{line_of(lesson, '<img')}: <img> is not allowed in Markdown here "
+        "and would be dropped"
+    ]
+    assert "bridge" not in catalogue.lessons

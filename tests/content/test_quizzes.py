@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import edit
+from support import edit, line_of
 
 from classroom.content import Library, load_catalogue
 from classroom.content.quizzes import quiz_from_snapshot
@@ -480,3 +480,28 @@ def test_a_quiz_file_name_that_cannot_be_a_slug_is_named_with_one_that_can(autho
         'quizzes/River_Quiz.toml:2: the file name gives the slug "River_Quiz", but a slug is '
         "lower-case letters, digits and - only: rename the file, e.g. to river-quiz.toml"
     ]
+
+
+def test_a_script_or_a_javascript_link_in_a_quiz_is_named_under_its_question(author):
+    with_markup = edit(
+        QUIZ,
+        (
+            'prompt = "Who says repairs will cost millions?"',
+            'prompt = "Who says <script>alert(1)</script> repairs will cost millions?"',
+        ),
+        ('explanation = "Nobody is named."', 'explanation = "[Nobody](javascript:alert(1))."'),
+    )
+    prompt_line = line_of(with_markup, "<script>")
+    explanation_line = line_of(with_markup, "javascript:")
+
+    assert author(with_markup) == [
+        f'quizzes/bridge.toml:{prompt_line}: question "who-says": <script> is not allowed '
+        "in Markdown here and would be dropped",
+        f'quizzes/bridge.toml:{explanation_line}: question "who-says": a javascript: link '
+        "would be dropped; links are http, https or mailto",
+    ]
+
+
+def test_markup_shown_as_code_is_not_taken_for_markup(author):
+    quoted = edit(QUIZ, ('explanation = "Nobody is named."', 'explanation = "`<script>` is code."'))
+    assert author(quoted) == []
