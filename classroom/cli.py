@@ -216,7 +216,13 @@ def backup(path: Path) -> None:
     """Copy the live database to PATH, consistently, while the app keeps writing."""
     from classroom.backup import TargetError, backup_database
 
-    if path.exists():
+    try:
+        taken = path.exists()
+    except OSError as error:  # a name too long for the file system, say
+        raise click.ClickException(
+            f"cannot write the backup to {path}: {error.strerror}"
+        ) from error
+    if taken:
         raise click.BadParameter(f"{path} exists; choose a new file name", param_hint="PATH")
     database = _existing_database()
     try:

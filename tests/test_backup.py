@@ -268,3 +268,12 @@ def test_a_backup_under_a_file_says_it_cannot_be_written_there(app, tmp_path, fo
         f"Error: cannot write the backup to {target}: {notes} is a file, not a folder\n"
     )
     assert notes.read_text() == "not a folder"
+
+
+def test_a_backup_name_too_long_for_the_file_system_is_refused_in_one_line(app, tmp_path):
+    target = tmp_path / ("monday" * 60 + ".sqlite")  # 367 characters; most allow 255
+
+    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write the backup to {target}: File name too long\n"
