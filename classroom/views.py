@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from classroom import charts, stats
 from classroom.content.model import FEEDBACK_MODES, SKILLS
+from classroom.errors import error_page
 from classroom.numbers import SQLITE_MAX
 
 CSP = (
@@ -80,6 +81,17 @@ def init_app(app: Flask) -> None:
         limit = app.config.get("MAX_CONTENT_LENGTH")
         if limit is not None and (request.content_length or 0) > limit:
             abort(413)
+
+    @app.before_request
+    def refuse_forms_not_in_utf8():
+        """Every page sends its forms as UTF-8. Other bytes would be read as no form at
+        all, and the view would blame a missing security token instead."""
+        if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+            try:
+                request.get_data(cache=True).decode("utf-8")
+            except UnicodeDecodeError:
+                return error_page(400, "The form was not sent as UTF-8 text: reload the page.")
+        return None
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -523,6 +523,25 @@ def test_a_body_over_the_size_limit_is_refused_with_413(school):
     assert "too large" in page.get_data(as_text=True)
 
 
+def test_a_form_that_is_not_utf8_is_told_so_not_that_its_token_expired(school):
+    student = school.client("student")
+    body = b"question=who-says&q-who-says=caf\xe9"  # Latin-1, as an old client might send it
+    saved = student.post(
+        f"/quizzes/sample-quiz/attempts/{school.open_id}/answers",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers={"Accept": "application/json"},
+    )
+    page = school.client("anonymous").post(
+        "/join", data=b"code=\xff\xfe&name=Ada", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert saved.status_code == 400
+    assert saved.get_json() == {"error": "The form was not sent as UTF-8 text: reload the page."}
+    assert page.status_code == 400
+    assert "not sent as UTF-8" in page.get_data(as_text=True)
+
+
 def test_a_multipart_body_over_the_size_limit_is_refused_with_413(school):
     limit = school.app.config["MAX_CONTENT_LENGTH"]
     response = school.client("student").post(
