@@ -389,6 +389,7 @@ def test_the_gain_page_shows_matched_n_and_both_gains_labelled(new_school, conte
     assert stat(page, "Gain of the class means") == "0.80 high"
     assert stat(page, "Mean of per-student gains") == "0.75 high"
     assert "1 student took only one of the two tests and is left out." in page
+    assert "compares two different skills" not in page  # both tests are on sourcing
     assert re.search(
         r"Ada</th><td class=\"num\">0%</td><td class=\"num\">100%</td>"
         r"<td class=\"num\">1.00",
@@ -542,3 +543,22 @@ def test_a_student_sees_the_pre_test_before_the_lesson_quizzes_and_the_post_test
 
     order = [page.index(title) for title in ("Before", "During", "After")]
     assert order == sorted(order)
+
+
+def test_the_gain_page_warns_when_the_two_tests_are_on_different_skills(new_school, content):
+    school = new_school(
+        {
+            "pre-test": content.sample_quiz("pre-test", "Before the lesson"),
+            "post-test": content.sample_quiz("post-test", "After the lesson").replace(
+                'skill = "sourcing"\nintro', 'skill = "evidence-evaluation"\nintro', 1
+            ),
+        }
+    )
+    client = school.client("ms-rivera")
+    klass = school.klass("History 9B", school.teacher("ms-rivera"), ())
+    school.assign(klass["id"], "pre-test", role="pre")
+    school.assign(klass["id"], "post-test", role="post")
+
+    page = text(client.get(f"/teacher/classes/{klass['id']}/gain"))
+
+    assert "The pre-test is on sourcing and the post-test on evidence evaluation" in page
