@@ -101,12 +101,12 @@ def record_login_failure(db: Database, username: str) -> None:
 
 
 def record_login_success(db: Database, username: str) -> None:
-    """The account's and this browser's earlier failures stop counting; the address's
-    do not, so that one known password cannot reset a guesser's allowance."""
-    throttle.clear(db, account_key(username))
+    """This browser's earlier failures stop counting: a known browser's own, or, for a
+    new one, the account's (the typos before getting in). A login from a known browser
+    leaves the account's lock as it is, or every login of the teacher's would give a
+    guesser elsewhere a fresh allowance; the address's failures always stay."""
     device = device_key(username)
-    if device is not None:
-        throttle.clear(db, device)
+    throttle.clear(db, device if device is not None else account_key(username))
 
 
 def start_session(teacher: dict[str, Any]) -> None:

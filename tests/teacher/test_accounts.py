@@ -304,6 +304,19 @@ def test_a_guesser_cannot_lock_a_teacher_out_of_the_computer_she_logs_in_on(app,
     assert school.login(laptop, "ms-rivera").status_code == 302  # her own computer
 
 
+def test_the_teacher_logging_in_at_her_computer_does_not_unlock_the_guesser(app, school):
+    school.teacher("ms-rivera")
+    laptop = school.client("ms-rivera")
+    laptop.post("/teacher/logout")
+    student = app.test_client()
+    for attempt in range(auth.ACCOUNT_LIMIT):
+        school.login(student, "ms-rivera", f"guess {attempt}")
+
+    assert school.login(laptop, "ms-rivera").status_code == 302
+
+    assert school.login(student, "ms-rivera", "another guess").status_code == 429
+
+
 def test_a_known_computer_has_a_lock_of_its_own(app, school, monkeypatch):
     school.teacher("ms-rivera")
     laptop = school.client("ms-rivera")
