@@ -51,7 +51,9 @@ def student_required(view: Callable) -> Callable:
     def wrapped(**kwargs: Any):
         if current_student() is None:
             if request.method == "POST" and request.path.endswith("/answers"):
-                return jsonify(error="Join your class again to keep saving."), 401
+                archived = g.get("archived_class")
+                message = archived_message(archived) if archived else None
+                return jsonify(error=message or "Join your class again to keep saving."), 401
             if not g.get("archived_class"):  # the join page says why, for an archived class
                 flash("Join your class (or use your resume code) to take quizzes.", "info")
             return redirect(url_for("student.home"))

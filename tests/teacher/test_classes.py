@@ -99,6 +99,9 @@ def test_an_archived_class_cannot_be_joined_and_its_students_are_let_go(school, 
     assert 'name="code"' in home
     assert "Your teacher has archived the class “History 9B”: its quizzes are closed." in home
     assert ada.get("/quizzes/sample-quiz").status_code == 302
+    refused = ada.post("/quizzes/sample-quiz/attempts/1/answers", data={"question": "who-says"})
+    assert refused.status_code == 401
+    assert refused.get_json()["error"].startswith("Your teacher has archived the class")
     assert school.value("SELECT count(*) FROM attempts") == 0
     assert school.value("SELECT count(*) FROM students") == 1
 
