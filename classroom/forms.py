@@ -25,6 +25,8 @@ from classroom.numbers import whole_number
 
 # Invisible characters that join letters in some scripts (Persian, Indic) and in emoji.
 JOINERS = {"\u200c", "\u200d"}
+# Letters and marks that draw nothing, though Unicode does not file them as formatting.
+BLANKS = {"\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u2800", "\u3164", "\uffa0"}
 
 
 def tidy_name(value: str | None) -> str | None:
@@ -32,6 +34,22 @@ def tidy_name(value: str | None) -> str | None:
     if value is None:
         return None
     return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def _hidden(name: str) -> str | None:
+    """The first character of `name` that cannot be seen where it stands, if any.
+
+    A joiner is kept only between two characters beyond Latin (Persian letters, emoji):
+    elsewhere it hides, and "Alice" with one after it looks like "Alice"."""
+    for index, ch in enumerate(name):
+        if ch in JOINERS:
+            around = name[index - 1 : index] + name[index + 1 : index + 2]
+            if len(around) == 2 and all(ord(c) > 0x2FF and not c.isspace() for c in around):
+                continue
+            return ch
+        if ch in BLANKS or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            return ch
+    return None
 
 
 class VisibleName:
@@ -42,12 +60,12 @@ class VisibleName:
         self.what = what
 
     def __call__(self, form: FlaskForm, field: StringField) -> None:
-        for ch in field.data or "":
-            if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and ch not in JOINERS:
-                raise ValidationError(
-                    f"{self.what} has an invisible or control character "
-                    f"(U+{ord(ch):04X}); type it again with letters, digits and spaces."
-                )
+        hidden = _hidden(field.data or "")
+        if hidden is not None:
+            raise ValidationError(
+                f"{self.what} has an invisible or control character "
+                f"(U+{ord(hidden):04X}); type it again with letters, digits and spaces."
+            )
         if not any(unicodedata.category(ch)[0] in "LNS" for ch in field.data or ""):
             raise ValidationError(f"{self.what} needs at least one letter or digit.")
 

@@ -92,8 +92,26 @@ def test_a_wrong_class_code_is_refused_and_nobody_is_added(app, student, join_co
         ("Ali\u202ecod.exe", "Your name has an invisible or control character (U+202E)"),
         ("a\x00b", "Your name has an invisible or control character (U+0000)"),
         ("-- .", "Your name needs at least one letter or digit."),
+        ("\u3164", "Your name has an invisible or control character (U+3164)"),  # a filler
+        ("\u2800\u2800", "Your name has an invisible or control character (U+2800)"),
+        ("Jo\u034fe", "Your name has an invisible or control character (U+034F)"),
+        ("Alice Test\u200c", "Your name has an invisible or control character (U+200C)"),
+        ("Ali\u200dce", "Your name has an invisible or control character (U+200D)"),
     ],
-    ids=["empty", "only-spaces", "too-long", "zero-width", "right-to-left-override", "nul", "dots"],
+    ids=[
+        "empty",
+        "only-spaces",
+        "too-long",
+        "zero-width",
+        "right-to-left-override",
+        "nul",
+        "dots",
+        "hangul-filler",
+        "braille-blank",
+        "grapheme-joiner",
+        "joiner-at-the-end",
+        "joiner-inside-latin",
+    ],
 )
 def test_a_name_that_is_empty_too_long_or_hidden_is_refused(app, student, join_code, name, message):
     response = student.join(join_code, name)
@@ -118,8 +136,10 @@ def test_the_name_is_stored_without_surrounding_spaces(app, student, join_code):
             "\u0645\u06cc\u200c\u0631\u0627",
         ),  # Persian keeps its joiner
         ("\U0001f98a", "\U0001f98a"),  # an emoji is something to see
+        ("\U0001f469\u200d\U0001f3eb", "\U0001f469\u200d\U0001f3eb"),  # joined emoji
+        ("\u0915\u094d\u200d\u0937", "\u0915\u094d\u200d\u0937"),  # Devanagari with a joiner
     ],
-    ids=["line-break", "combining-accent", "persian-joiner", "emoji"],
+    ids=["line-break", "combining-accent", "persian-joiner", "emoji", "joined-emoji", "devanagari"],
 )
 def test_a_name_is_stored_as_it_is_seen(app, student, join_code, typed, stored):
     assert student.join(join_code, typed).status_code == 302
