@@ -18,6 +18,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -188,6 +189,10 @@ class WholeNumberField(IntegerField):
         self.data = whole_number(text)
         if self.data is None and text:
             raise ValueError("Type a whole number in digits, such as 3.")
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:  # one message: a range says nothing of what is no number
+            raise StopValidation()
 
 
 class AssignmentForm(FlaskForm):

@@ -115,6 +115,7 @@ def assignments(class_id: int):
     klass = owned_class(class_id)
     db = get_db()
     quizzes = sorted(catalogue().quizzes.values(), key=lambda q: (q.lesson, q.slug))
+    quiz_titles = {q.slug: q.title for q in quizzes}
     current = assignment_store.assignments_for_class(db, class_id)
     forms = {
         q.slug: AssignmentForm(prefix=q.slug, formdata=None, data=_form_data(current.get(q.slug)))
@@ -128,11 +129,13 @@ def assignments(class_id: int):
         form = forms[slug] = AssignmentForm(prefix=slug)
         if form.validate():
             _save_assignment(db, class_id, slug, form)
-            flash(_saved_message(catalogue().quizzes[slug].title, form), "success")
+            # Said beside the quiz's form, where the page opens again, not at its top.
+            session["assignment_saved"] = [slug, _saved_message(quiz_titles[slug], form)]
             return redirect(
                 url_for("teacher.assignments", class_id=class_id, _anchor=f"quiz-{slug}")
             )
         status = 400
+    saved = session.pop("assignment_saved", None) if request.method == "GET" else None
     return render_template(
         "teacher/assignments.html",
         klass=klass,
@@ -140,6 +143,7 @@ def assignments(class_id: int):
         forms=forms,
         current=current,
         lessons=catalogue().lessons,
+        saved=saved,
     ), status
 
 

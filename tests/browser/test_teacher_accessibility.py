@@ -468,3 +468,23 @@ def test_a_table_wider_than_a_phone_says_so_and_scrolls_by_keyboard(teacher: Pag
         )
     finally:
         page.set_viewport_size({"width": 1100, "height": 900})
+
+
+def test_what_a_save_says_is_shown_beside_the_quiz_saved(teacher: Page, school: School):
+    page = teacher
+    class_id = new_class(school, "Class 7G")
+    page.goto(school.klass(class_id, "/assignments"))
+    section = page.locator(f"#quiz-{QUIZ}")  # the last quiz on the page, far below its top
+
+    section.get_by_label("Assigned to this class").check()
+    section.get_by_label("Attempts allowed").fill("99")
+    page.once("dialog", lambda dialog: dialog.accept())
+    section.get_by_role("button", name=re.compile("^Save")).click()
+    expect(section.get_by_role("alert")).to_contain_text("Between 0 (unlimited) and 50")
+    expect(section.get_by_role("alert")).to_be_in_viewport()
+
+    section.get_by_label("Attempts allowed").fill("2")
+    page.once("dialog", lambda dialog: dialog.accept())
+    section.get_by_role("button", name=re.compile("^Save")).click()
+    expect(section.get_by_role("status").first).to_contain_text("is given to the class")
+    expect(section.get_by_role("status").first).to_be_in_viewport()

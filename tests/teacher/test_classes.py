@@ -331,6 +331,7 @@ def test_attempts_outside_0_to_50_or_not_in_digits_are_refused(school, rivera, a
     )
     assert refused.status_code == 400
     assert message in text(refused)
+    assert text(refused).count("<li>Attempts allowed:") == 1  # one message, the right one
     assert school.value("SELECT attempts_allowed FROM assignments") is None
 
 
