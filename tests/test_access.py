@@ -207,6 +207,17 @@ def test_the_quiz_page_counts_attempts_by_the_class_setting_not_the_quiz_default
     assert quiz_header(client).endswith("attempt 1")
 
 
+def test_an_attempt_begun_before_the_limit_was_lowered_is_not_said_to_be_over_it(
+    app, client, joined, assign
+):
+    assign(attempts_allowed=2)
+    submit_new_attempt(joined)
+    client.post("/quizzes/sample-quiz/retake", data={"after": "1"})
+    assign(attempts_allowed=1)  # the teacher lowers the limit during attempt 2
+
+    assert quiz_header(client).endswith("attempt 2")
+
+
 def test_with_one_attempt_the_page_says_it_is_submitted_once(app, client, joined, assign):
     assign(attempts_allowed=1)
     page = text(client.get(QUIZ))
