@@ -310,7 +310,10 @@ def test_feedback_after_each_answer_checking_a_blank_question_says_so(app, clien
     response = check(joined, attempt_id, "strong-evidence", {"who-says": "nobody"})
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
-    assert "Question 2 has no answer to check yet." in page
+    # Said under question 2, where the page opens again (#question-strong-evidence).
+    assert response.headers["Location"].endswith("#question-strong-evidence")
+    assert re.search(r'id="status-strong-evidence">No answer to check yet.</p>', page)
+    assert "No answer to check yet." not in text(client.get(QUIZ))  # said once
     assert saved_answer(app, attempt_id, "who-says") == "nobody"
     assert page.count("Check answer</button>") == 2
 

@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_wtf.csrf import generate_csrf
@@ -66,7 +67,9 @@ def quiz(slug: str):
     if not access.open:
         return _not_open(current, access)
     attempt = latest or attempt_store.open_or_start(db, student["id"], current)
-    return _render_quiz(attempt, attempt_store.answers(db, attempt["id"]), access)
+    note = session.pop("question_note", None)  # set by a check with nothing to check
+    note = (note[1], note[2]) if note and note[0] == attempt["id"] else None
+    return _render_quiz(attempt, attempt_store.answers(db, attempt["id"]), access, note=note)
 
 
 def _not_open(quiz: Any, access: QuizAccess):
@@ -90,8 +93,14 @@ def _attempt_quiz(slug: str, attempt_id: int):
 
 
 def _render_quiz(
-    attempt: dict, saved: dict, access: QuizAccess, status: int = 200, errors: list[str] = ()
+    attempt: dict,
+    saved: dict,
+    access: QuizAccess,
+    status: int = 200,
+    errors: list[str] = (),
+    note: tuple[str, str] | None = None,
 ):
+    """The quiz form; `note` is (question id, what to say under that question)."""
     quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
     lesson = catalogue().lessons.get(quiz_version.lesson)
     reread = once_per_version("student/_reading.html", lesson, lesson=lesson) if lesson else ""
@@ -117,7 +126,10 @@ def _render_quiz(
             confidence_levels=CONFIDENCE_LEVELS,
         )
         for number, q in enumerate(quiz_version.questions, 1)
-        if q.id not in saved and q.id not in checked and not errors
+        if q.id not in saved
+        and q.id not in checked
+        and not errors
+        and not (note and note[0] == q.id)
     }
     return render_template(
         "student/quiz.html",
@@ -132,6 +144,7 @@ def _render_quiz(
         reread=reread,
         blank_questions=blank_questions,
         confidence_levels=CONFIDENCE_LEVELS,
+        note=note,
     ), status
 
 
@@ -206,8 +219,9 @@ def _check(quiz_version: Any, attempt_id: int, posted: dict, saved: dict, questi
         return
     question = quiz_version.question(question_id)
     if question is not None and not _is_checked(saved.get(question_id)):
-        number = number_of(quiz_version, question)
-        flash(f"Question {number} has no answer to check yet.", "info")
+        # Said under the question, where the page opens again: a message at the top of
+        # the page would be out of sight, and the button would seem to do nothing.
+        session["question_note"] = [attempt_id, question_id, "No answer to check yet."]
 
 
 def _fix_and_resend(attempt: dict, access: QuizAccess, action: str, errors: list[str]):
