@@ -240,3 +240,10 @@ class AssignmentForm(FlaskForm):
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError("The closing time must be after the opening time.")
+
+    def validate_feedback(self, field: SelectField) -> None:
+        if field.data == "after_close" and self.assigned.data and not self.closes_at.data:
+            raise ValidationError(
+                "Set a closing time: with feedback after the quiz closes, students would "
+                "otherwise never see it."
+            )

@@ -130,7 +130,8 @@ def assignments(class_id: int):
         if form.validate():
             _save_assignment(db, class_id, slug, form)
             # Said beside the quiz's form, where the page opens again, not at its top.
-            session["assignment_saved"] = [slug, _saved_message(quiz_titles[slug], form)]
+            message = _saved_message(quiz_titles[slug], form, was_given=slug in current)
+            session["assignment_saved"] = [slug, message]
             return redirect(
                 url_for("teacher.assignments", class_id=class_id, _anchor=f"quiz-{slug}")
             )
@@ -165,10 +166,12 @@ def _form_data(row: dict | None) -> dict:
     }
 
 
-def _saved_message(title: str, form: AssignmentForm) -> str:
+def _saved_message(title: str, form: AssignmentForm, was_given: bool) -> str:
     """What the save did, in words: a settings change without the tick gives nothing."""
     if form.assigned.data:
         return f"Saved. “{title}” is given to the class."
+    if was_given:
+        return f"Saved. “{title}” is no longer given to the class; its results stay."
     settings = (form.opens_at, form.closes_at, form.attempts, form.feedback, form.role)
     if any(field.data not in (None, "") for field in settings):
         return (

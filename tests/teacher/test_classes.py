@@ -430,3 +430,28 @@ def test_a_student_who_lost_their_resume_code_gets_a_new_one_from_the_teacher(sc
     back = school.app.test_client()
     assert resume(back, new_code).status_code == 302
     assert "My quizzes" in text(back.get("/"))
+
+
+def test_feedback_after_the_close_needs_a_closing_time(school, rivera):
+    client, klass = rivera
+    refused = client.post(
+        f"/teacher/classes/{klass['id']}/assignments", data=assignment_form(feedback="after_close")
+    )
+    assert refused.status_code == 400
+    assert "Set a closing time" in text(refused)
+    assert school.value("SELECT feedback FROM assignments") is None  # as it was
+
+
+def test_unticking_a_quiz_says_it_is_no_longer_given(school, rivera):
+    client, klass = rivera  # the class was given the sample quiz
+    url = f"/teacher/classes/{klass['id']}/assignments"
+    done = client.post(url, data={"quiz": "sample-quiz", "sample-quiz-attempts": "2"})
+    page = text(client.get(done.headers["Location"]))
+    assert "“Sample quiz” is no longer given to the class; its results stay." in page
+    assert "settings were not kept" not in page
+
+
+def test_an_archived_class_lists_its_quizzes_as_closed(school, rivera):
+    client, klass = rivera
+    client.post(f"/teacher/classes/{klass['id']}/archive")
+    assert "Closed: the class is archived" in text(client.get(f"/teacher/classes/{klass['id']}"))
