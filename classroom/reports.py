@@ -288,17 +288,24 @@ def mastery_matrix(
     students: list[dict], rows: list[dict], quiz_for: Callable[[str, str], Quiz | None]
 ) -> dict[int, dict[str, tuple]]:
     """Per student and skill: (points earned, points possible, mastery) over each student's
-    latest submitted attempt at every quiz; ungraded written answers are left out."""
+    latest submitted attempt at every quiz. Every question of the attempt counts, a blank
+    one for none of its points (or skipping the hard ones would raise the level); only
+    written answers not graded yet are left out."""
     earned: dict[tuple[int, str], float] = defaultdict(float)
     possible: dict[tuple[int, str], float] = defaultdict(float)
+    taken: dict[tuple[int, str, str], dict[str, float | None]] = defaultdict(dict)
     for row in rows:
-        quiz = quiz_for(row["quiz_slug"], row["quiz_version"])
-        question = quiz.question(row["question_id"]) if quiz else None
-        if question is None or row["score"] is None:
-            continue
-        key = (row["student_id"], question.skill)
-        earned[key] += row["score"]
-        possible[key] += question.points
+        scores = taken[(row["student_id"], row["quiz_slug"], row["quiz_version"])]
+        if row["question_id"] is not None:
+            scores[row["question_id"]] = row["score"]
+    for (student_id, slug, version), scores in taken.items():
+        quiz = quiz_for(slug, version)
+        for question in quiz.questions if quiz else ():
+            if question.id in scores and scores[question.id] is None:
+                continue  # a written answer waiting for its grade
+            key = (student_id, question.skill)
+            earned[key] += scores.get(question.id) or 0.0
+            possible[key] += question.points
     matrix: dict[int, dict[str, tuple]] = {}
     for student in students:
         matrix[student["id"]] = {}

@@ -107,14 +107,16 @@ def attempt_in_class(db: Database, attempt_id: int, class_id: int) -> dict[str, 
 
 
 def latest_responses(db: Database, class_id: int) -> list[dict[str, Any]]:
-    """Each student's latest submitted attempt per quiz, with its responses: for mastery."""
+    """Each student's latest submitted attempt per quiz, with its responses (one row with
+    no question for an attempt with none): for mastery, where a question left blank
+    counts as no points of its own."""
     rows = many(
         db,
         """
         SELECT attempts.student_id, attempts.quiz_slug, attempts.quiz_version,
                responses.question_id, responses.score
         FROM attempts JOIN students ON students.id = attempts.student_id
-        JOIN responses ON responses.attempt_id = attempts.id
+        LEFT JOIN responses ON responses.attempt_id = attempts.id
         WHERE students.class_id = ? AND attempts.submitted_at IS NOT NULL
           AND attempts.number = (
               SELECT max(number) FROM attempts AS later
@@ -133,7 +135,7 @@ def latest_responses_of_student(db: Database, student_id: int) -> list[dict[str,
         """
         SELECT attempts.student_id, attempts.quiz_slug, attempts.quiz_version,
                responses.question_id, responses.score
-        FROM attempts JOIN responses ON responses.attempt_id = attempts.id
+        FROM attempts LEFT JOIN responses ON responses.attempt_id = attempts.id
         WHERE attempts.student_id = ? AND attempts.submitted_at IS NOT NULL
           AND attempts.number = (
               SELECT max(number) FROM attempts AS later

@@ -360,6 +360,25 @@ def test_the_skills_page_shows_each_students_share_of_points_per_skill(school, r
     assert bo_row.count('0% <span class="meta">beginning') == 2
 
 
+def test_a_question_left_blank_counts_against_its_skill(school, rivera):
+    client, klass = rivera
+    school.take(school.student(klass["id"], "Ada"), {"who-says": "nobody"})  # one of two
+
+    page = text(client.get(f"/teacher/classes/{klass['id']}/mastery"))
+
+    ada_row = re.search(r'<th scope="row">Ada</th>(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r'<td class="mastery-cell[^"]*">(.*?)</td>', ada_row, re.S)
+    # The evidence question, left blank, is worth 2 points of evidence evaluation.
+    assert re.sub(r"<[^>]+>|\s+", " ", cells[2]).split() == [
+        "0%",
+        "beginning",
+        "0",
+        "of",
+        "2",
+        "pts",
+    ]
+
+
 # Learning gain
 
 
