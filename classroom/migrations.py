@@ -41,6 +41,13 @@ def m003_checked_answers(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_student_sessions(db: Database) -> None:
+    # A new resume code signs the student out everywhere, as a teacher's logout does:
+    # whoever found the old code must not stay signed in with it.
+    db.execute("ALTER TABLE students ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+
+
 INITIAL_SCHEMA = """
 CREATE TABLE teachers (
     id INTEGER PRIMARY KEY,

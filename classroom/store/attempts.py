@@ -26,7 +26,8 @@ ON CONFLICT (attempt_id, question_id) DO UPDATE SET
 """
 # The assignment's columns come last, in _ASSIGNMENT_COLUMNS' order.
 _ATTEMPT_WITH_ASSIGNMENT = """
-SELECT attempts.*, assignments.id, assignments.opens_at, assignments.closes_at,
+SELECT attempts.*, students.session_version AS student_session_version,
+       assignments.id, assignments.opens_at, assignments.closes_at,
        assignments.attempts_allowed, assignments.feedback, assignments.role
 FROM attempts
 JOIN students ON students.id = attempts.student_id

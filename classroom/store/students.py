@@ -23,10 +23,11 @@ def create_student(db: Database, class_id: int, display_name: str) -> tuple[int,
 
 
 def replace_resume_code(db: Database, student_id: int) -> str:
-    """A new resume code for a student who lost theirs; the old one stops working."""
+    """A new resume code for a student who lost theirs; the old one stops working, and
+    every browser signed in as the student is signed out."""
     resume_code = codes.new_resume_code()
     db.execute(
-        "UPDATE students SET resume_hash = ? WHERE id = ?",
+        "UPDATE students SET resume_hash = ?, session_version = session_version + 1 WHERE id = ?",
         [codes.hash_code(resume_code), student_id],
     )
     return resume_code

@@ -107,6 +107,7 @@ def join():
     student_id, resume_code = student_store.create_student(db, found["id"], form.name.data.strip())
     session.clear()
     session["student_id"] = student_id
+    session["student_version"] = 0
     session["new_resume_code"] = resume_code
     return redirect(url_for("student.welcome"))
 
@@ -140,6 +141,7 @@ def resume():
         ), 400
     session.clear()
     session["student_id"] = found["id"]
+    session["student_version"] = found["session_version"]
     flash(f"Welcome back, {found['display_name']}.", "success")
     return redirect(url_for("student.home"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import (
@@ -32,11 +32,19 @@ def current_student() -> dict[str, Any] | None:
     if "student" not in g:
         student_id = session.get("student_id")
         found = student_store.get_student(get_db(), student_id) if student_id else None
+        if found is not None and not signed_in_now(found, session):
+            found = None  # a new resume code was made since: sign in with that one
         if found is not None and found["archived_at"] is not None:
             g.archived_class = found["class_name"]  # to say why they are let go
             found = None
         g.student = found
     return g.student
+
+
+def signed_in_now(student: dict[str, Any], data: Mapping[str, Any]) -> bool:
+    """Whether a session's sign-in still holds: none made before the student's resume
+    code was last replaced does (a session from before versions counts as 0)."""
+    return data.get("student_version", 0) == student["session_version"]
 
 
 def archived_message(class_name: str) -> str:

@@ -190,7 +190,8 @@ class FastPath:
             return None
         attempt, assignment = found
         if (
-            attempt["quiz_slug"] != slug
+            session.get("student_version", 0) != attempt["student_session_version"]
+            or attempt["quiz_slug"] != slug
             or attempt["quiz_version"] != quiz.version
             or attempt["submitted_at"] is not None
             or not self._may_save(access_from(assignment, quiz))

@@ -22,6 +22,7 @@ from classroom import clock
 from classroom.db import get_db
 from classroom.store import assignments
 from classroom.store import classes as class_store
+from classroom.store import students as student_store
 from classroom.student import fast_path
 
 QUIZ = "/quizzes/sample-quiz"
@@ -312,6 +313,21 @@ def test_a_save_into_another_students_attempt_is_refused_by_the_view(classrooms)
         (ada.attempt, "who-says", '"minister"', None),
         (mallory.attempt, "who-says", '"minister"', None),
     ]
+
+
+def test_a_save_from_before_a_new_resume_code_is_refused_by_the_view(classrooms):
+    replies = []
+    for room in classrooms:
+        ada = room.join()
+        ada.autosave("who-says", "minister")  # the fast path knows her session now
+        with room.app.app_context():
+            student_id = get_db().execute("SELECT id FROM students").fetchone()[0]
+            student_store.replace_resume_code(get_db(), student_id)
+        reply = ada.autosave("who-says", "nobody")
+        replies.append((reply.status_code, reply.get_json()))
+        assert room.rows() == [(ada.attempt, "who-says", '"minister"', None)]
+    assert replies[0] == replies[1]
+    assert replies[0][0] == 401
 
 
 def test_a_save_from_a_removed_student_is_refused_by_the_view(classrooms):

@@ -426,6 +426,8 @@ def test_a_student_who_lost_their_resume_code_gets_a_new_one_from_the_teacher(sc
 
     assert new_code != old_code
     assert new_code not in text(client.get(address))  # shown only once
+    # Whoever was signed in with the old code, Ada's own browser included, is signed out.
+    assert 'name="code"' in text(ada.get("/"))
     assert resume(school.app.test_client(), old_code).status_code == 400
     back = school.app.test_client()
     assert resume(back, new_code).status_code == 302
