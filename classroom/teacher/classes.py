@@ -145,6 +145,8 @@ def assignments(class_id: int):
         current=current,
         lessons=catalogue().lessons,
         saved=saved,
+        # Given to the class, but its file has gone or has mistakes: no form until fixed.
+        not_served=sorted(set(current) - set(forms)),
     ), status
 
 

@@ -457,3 +457,10 @@ def test_an_archived_class_lists_its_quizzes_as_closed(school, rivera):
     client, klass = rivera
     client.post(f"/teacher/classes/{klass['id']}/archive")
     assert "Closed: the class is archived" in text(client.get(f"/teacher/classes/{klass['id']}"))
+
+
+def test_the_assignments_page_names_a_given_quiz_whose_file_cannot_be_read(school, rivera):
+    client, klass = rivera
+    school.assign(klass["id"], "gone-quiz")  # its file was removed
+    page = text(client.get(f"/teacher/classes/{klass['id']}/assignments"))
+    assert "“gone-quiz” is given to this class, but students cannot open it" in page
