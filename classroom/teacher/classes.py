@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 
 from classroom import clock
 from classroom.auth import current_teacher, teacher_required
+from classroom.content import Quiz
 from classroom.db import get_db
 from classroom.forms import ActionForm, AssignmentForm, ClassForm
 from classroom.library import catalogue
@@ -115,7 +116,6 @@ def assignments(class_id: int):
     klass = owned_class(class_id)
     db = get_db()
     quizzes = sorted(catalogue().quizzes.values(), key=lambda q: (q.lesson, q.slug))
-    quiz_titles = {q.slug: q.title for q in quizzes}
     current = assignment_store.assignments_for_class(db, class_id)
     forms = {
         q.slug: AssignmentForm(prefix=q.slug, formdata=None, data=_form_data(current.get(q.slug)))
@@ -130,7 +130,7 @@ def assignments(class_id: int):
         if form.validate():
             _save_assignment(db, class_id, slug, form)
             # Said beside the quiz's form, where the page opens again, not at its top.
-            message = _saved_message(quiz_titles[slug], form, was_given=slug in current)
+            message = _saved_message(catalogue().quizzes[slug], form, was_given=slug in current)
             session["assignment_saved"] = [slug, message]
             return redirect(
                 url_for("teacher.assignments", class_id=class_id, _anchor=f"quiz-{slug}")
@@ -168,9 +168,20 @@ def _form_data(row: dict | None) -> dict:
     }
 
 
-def _saved_message(title: str, form: AssignmentForm, was_given: bool) -> str:
+def _saved_message(quiz: Quiz, form: AssignmentForm, was_given: bool) -> str:
     """What the save did, in words: a settings change without the tick gives nothing."""
+    title = quiz.title
     if form.assigned.data:
+        feedback = form.feedback.data or quiz.feedback
+        attempts = quiz.attempts if form.attempts.data is None else form.attempts.data
+        if feedback == "after_close" and attempts != 1:
+            # The total shows before the close: with a retake, one changed answer at a
+            # time tells a student which were right.
+            return (
+                f"Saved. “{title}” is given to the class. With more than one attempt, "
+                "students can work out the answers from their totals before it closes: "
+                "allow one attempt if it is a test."
+            )
         return f"Saved. “{title}” is given to the class."
     if was_given:
         return f"Saved. “{title}” is no longer given to the class; its results stay."

@@ -464,3 +464,17 @@ def test_the_assignments_page_names_a_given_quiz_whose_file_cannot_be_read(schoo
     school.assign(klass["id"], "gone-quiz")  # its file was removed
     page = text(client.get(f"/teacher/classes/{klass['id']}/assignments"))
     assert "“gone-quiz” is given to this class, but students cannot open it" in page
+
+
+def test_feedback_after_the_close_with_retakes_warns_that_totals_give_answers_away(school, rivera):
+    client, klass = rivera
+    url = f"/teacher/classes/{klass['id']}/assignments"
+    form = assignment_form(feedback="after_close", closes_at="2099-01-01T09:00")
+
+    retakes = text(
+        client.get(client.post(url, data={**form, "sample-quiz-attempts": "2"}).location)
+    )
+    test = text(client.get(client.post(url, data={**form, "sample-quiz-attempts": "1"}).location))
+
+    assert "students can work out the answers from their totals" in retakes
+    assert "work out the answers" not in test
