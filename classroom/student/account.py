@@ -15,7 +15,7 @@ from flask import (
 )
 
 from classroom import reports
-from classroom.access import quiz_access
+from classroom.access import access_from
 from classroom.db import get_db
 from classroom.forms import ActionForm, JoinForm, ResumeForm
 from classroom.fragments import once_per_version, page_around_nav
@@ -56,10 +56,14 @@ def _dashboard(student: dict[str, Any]):
     cat = catalogue()
     db = get_db()
     best = attempt_store.best_scores(db, student["id"])
+    given = assignment_store.assignments_for_class(db, student["class_id"])
     lessons = []
     for lesson in cat.lessons.values():
-        quizzes = [(quiz, quiz_access(db, student, quiz)) for quiz in cat.quizzes_for(lesson.slug)]
-        quizzes = [(quiz, access) for quiz, access in quizzes if access.assigned]
+        quizzes = [
+            (quiz, access_from(given[quiz.slug], quiz))
+            for quiz in cat.quizzes_for(lesson.slug)
+            if quiz.slug in given
+        ]
         # In the order they are taken: the pre-test first, the post-test last.
         quizzes.sort(key=lambda pair: {"pre": 0, "post": 2}.get(pair[1].role or "", 1))
         if quizzes:
@@ -68,7 +72,7 @@ def _dashboard(student: dict[str, Any]):
     # hear of it, rather than the student being told there is no quiz.
     unavailable = sum(
         1
-        for slug in assignment_store.assignments_for_class(db, student["class_id"])
+        for slug in given
         if slug not in cat.quizzes or cat.quizzes[slug].lesson not in cat.lessons
     )
     skills = reports.mastery_matrix(
