@@ -221,10 +221,15 @@ def _settings(
     return attempts, feedback, keep
 
 
+def _question_headers(lines: list[str]) -> list[int]:
+    """The line of each `[[questions]]` header, in order."""
+    return [n for n, content in enumerate(lines, start=1) if _QUESTION_HEADER.match(content)]
+
+
 def _dropped_markup(lines: list[str], entries: Any, label: str) -> list[Problem]:
     """HTML in the quiz's text that would be dropped when shown (a script, an event
     handler, a javascript: link), at its line and under its question."""
-    headers = [n for n, content in enumerate(lines, start=1) if _QUESTION_HEADER.match(content)]
+    headers = _question_headers(lines)
     ids = [e.get("id") if isinstance(e, dict) else None for e in entries or []]
     found = []
     for line, message in dropped_markup("\n".join(lines)):
@@ -246,7 +251,7 @@ def _questions(
     if not isinstance(entries, list) or not entries:
         problems.append(Problem(label, 1, "a quiz needs at least one [[questions]] table"))
         return []
-    headers = [n for n, content in enumerate(lines, start=1) if _QUESTION_HEADER.match(content)]
+    headers = _question_headers(lines)
     types = registered_types()
     questions: list[Question] = []
     seen: set[str] = set()
