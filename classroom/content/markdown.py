@@ -18,7 +18,9 @@ EXTENSIONS = ["def_list", "tables", "sane_lists", "smarty"]
 URL_SCHEMES = {"http", "https", "mailto"}
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)  # a code span shows its text, markup and all
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
-_MARKDOWN_LINK = re.compile(r"\]\(\s*<?\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SCHEME = r"([a-zA-Z][a-zA-Z0-9+.-]*):"
+_URL_SCHEME = re.compile(r"\s*" + _SCHEME)
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?\s*" + _SCHEME)
 
 
 class _Tags(HTMLParser):
@@ -55,22 +57,19 @@ def dropped_markup(text: str) -> list[tuple[int, str]]:
         for name, value in attrs:
             if name not in ALLOWED_ATTRIBUTES.get(tag, set()):
                 found.append((line, f'the "{name}" attribute of <{tag}> would be dropped'))
-            elif name == "href" and (scheme := _scheme(value or "")) not in (None, *URL_SCHEMES):
-                found.append(
-                    (line, f"a {scheme}: link would be dropped; links are http, https or mailto")
-                )
+            elif name == "href" and (scheme := _URL_SCHEME.match(value or "")):
+                found += _link_problems(line, [scheme.group(1)])
     for number, text_line in enumerate(text.splitlines(), 1):
-        for scheme in _MARKDOWN_LINK.findall(text_line):
-            if scheme.lower() not in URL_SCHEMES:
-                found.append(
-                    (number, f"a {scheme}: link would be dropped; links are http, https or mailto")
-                )
+        found += _link_problems(number, _MARKDOWN_LINK.findall(text_line))
     return sorted(found)
 
 
-def _scheme(url: str) -> str | None:
-    found = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", url)
-    return found.group(1).lower() if found else None
+def _link_problems(line: int, schemes: list[str]) -> list[tuple[int, str]]:
+    return [
+        (line, f"a {scheme.lower()}: link would be dropped; links are http, https or mailto")
+        for scheme in schemes
+        if scheme.lower() not in URL_SCHEMES
+    ]
 
 
 def sanitize(html: str) -> Markup:
