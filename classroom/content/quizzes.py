@@ -158,6 +158,10 @@ def build_quiz(
         problem(lesson_problem, "lesson")
     if not _one_of(raw.get("skill"), SKILLS):
         problem(f"skill must be one of: {', '.join(SKILLS)}", "skill")
+    intro = raw.get("intro", "")
+    if not isinstance(intro, str):
+        problem("intro must be a string of Markdown", "intro")
+        intro = ""
     settings = raw.get("settings", {})
     if not isinstance(settings, dict):
         problem("settings must be a table ([settings])", "settings")
@@ -181,7 +185,7 @@ def build_quiz(
         title=title.strip(),
         lesson=raw["lesson"],
         skill=raw["skill"],
-        intro_html=render_markdown(raw.get("intro", "") or ""),
+        intro_html=render_markdown(intro),
         attempts=attempts,
         feedback=feedback,
         keep=keep,

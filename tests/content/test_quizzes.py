@@ -242,6 +242,11 @@ def test_a_quiz_keeps_its_version_until_its_file_changes(author):
             ],
             id="choice-id-with-capitals",
         ),
+        pytest.param(
+            [('intro = "Two questions."', "intro = 2")],
+            ["quizzes/bridge.toml:6: intro must be a string of Markdown"],
+            id="intro-that-is-not-text",
+        ),
     ],
 )
 def test_a_mistake_in_a_quiz_is_named_with_its_file_and_line(author, changes, expected):
