@@ -19,6 +19,7 @@ from classroom.content.model import (
     slug_problem,
 )
 from classroom.content.sentences import split_sentences
+from classroom.problems import file_lines
 from classroom.questions.lines import key_line
 
 SECTIONS = ("Article", "Teaching notes", "Glossary")
@@ -51,7 +52,7 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise LessonError([Problem(label, 1, f"cannot read the file: {error}")]) from error
-    lines = text.splitlines()
+    lines = file_lines(text)
     problems: list[Problem] = []
     meta, body_start = _front_matter(lines, label, problems)
     sections = _sections(lines, body_start, label, problems)
@@ -215,7 +216,7 @@ def _glossary(
     text: str, first_line: int, label: str, problems: list[Problem]
 ) -> tuple[GlossaryEntry, ...]:
     entries = []
-    lines = text.splitlines()
+    lines = file_lines(text)
     index = 0
     while index < len(lines):
         term = lines[index].strip()

@@ -8,6 +8,8 @@ import markdown as _markdown
 import nh3
 from markupsafe import Markup
 
+from classroom.problems import file_lines
+
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3",
     "h4", "h5", "hr", "li", "ol", "p", "pre", "q", "strong", "sub", "sup",
@@ -59,7 +61,7 @@ def dropped_markup(text: str) -> list[tuple[int, str]]:
                 found.append((line, f'the "{name}" attribute of <{tag}> would be dropped'))
             elif name == "href" and (scheme := _URL_SCHEME.match(value or "")):
                 found += _link_problems(line, [scheme.group(1)])
-    for number, text_line in enumerate(text.splitlines(), 1):
+    for number, text_line in enumerate(file_lines(text), 1):
         found += _link_problems(number, _MARKDOWN_LINK.findall(text_line))
     return sorted(found)
 

@@ -26,6 +26,7 @@ from classroom.content.model import (
     Quiz,
     slug_problem,
 )
+from classroom.problems import file_lines
 from classroom.questions.base import ID_PATTERN, ParseContext, Question, registered_types
 from classroom.questions.lines import key_line
 
@@ -97,7 +98,7 @@ def parse_quiz(
     slug = raw.get("lesson")
     lesson = lessons.get(slug) if isinstance(slug, str) else None
     trouble = None if lesson else _lesson_problem(slug, lessons_dir, broken_lessons or {})
-    return build_quiz(raw, text.splitlines(), label, path.stem, lesson, lesson_problem=trouble)
+    return build_quiz(raw, file_lines(text), label, path.stem, lesson, lesson_problem=trouble)
 
 
 def _lesson_problem(slug: Any, lessons_dir: str | None, broken: Mapping[str, str]) -> str:

@@ -119,6 +119,20 @@ def test_a_glossary_term_without_a_definition_is_named_at_its_line(author):
     ]
 
 
+def test_a_line_separator_in_the_article_leaves_the_later_lines_where_they_are(author):
+    # U+2028 and NEL are not line breaks to an editor: the lines after one keep their number.
+    for separator in ("\u2028", "\x85"):
+        text = edit(
+            LESSON,
+            ("repairs will cost millions", f"repairs will{separator}cost millions"),
+            (": A sentence that hides who did something.\n", ""),
+        )
+        assert [str(p) for p in author(text).problems] == [
+            'lessons/bridge.md:25: glossary term "Agentless passive" has no ": definition" '
+            "line after it"
+        ]
+
+
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [

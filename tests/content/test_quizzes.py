@@ -510,3 +510,17 @@ def test_a_script_or_a_javascript_link_in_a_quiz_is_named_under_its_question(aut
 def test_markup_shown_as_code_is_not_taken_for_markup(author):
     quoted = edit(QUIZ, ('explanation = "Nobody is named."', 'explanation = "`<script>` is code."'))
     assert author(quoted) == []
+
+
+def test_a_line_separator_pasted_into_a_text_leaves_the_later_lines_where_they_are(author):
+    # U+2028 and NEL are text to TOML, not line breaks: the lines after one keep their number.
+    for separator in ("\u2028", "\x85"):
+        quiz = edit(
+            QUIZ,
+            ('prompt = "Who says repairs', f'prompt = "Who says{separator}repairs'),
+            ('id = "nobody"', 'id = "Nobody"'),
+        )
+        assert author(quiz) == [
+            'quizzes/bridge.toml:26: question "who-says": choice 2: id must be lower-case '
+            "letters, digits and -"
+        ]
