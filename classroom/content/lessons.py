@@ -7,6 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from classroom.content.markdown import dropped_markup, render_inline, render_markdown
 from classroom.content.model import (
@@ -125,9 +126,23 @@ def _meta_problems(meta: dict[str, Any], front: list[str], path: Path) -> list[t
         )
     elif not _is_day(date):
         found.append((_meta_line(front, "date"), "date must be a TOML date such as 2020-07-20"))
+    url = meta.get("url", "")
+    if isinstance(url, str) and url.strip() and not _is_web_address(url.strip()):
+        found.append(
+            (
+                _meta_line(front, "url"),
+                'url must be a web address starting with https:// or http://, or "" for none',
+            )
+        )
     for key in sorted(set(meta) - set(FRONT_MATTER_KEYS)):
         found.append((_meta_line(front, key), f'unknown key "{key}" in the front matter'))
     return found
+
+
+def _is_web_address(url: str) -> bool:
+    """Whether the lesson page can link to `url`: not a script, not a path on this site."""
+    parts = urlsplit(url)
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.netloc)
 
 
 def _is_day(value: Any) -> bool:

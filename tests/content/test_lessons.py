@@ -211,6 +211,27 @@ def test_front_matter_that_the_lesson_would_silently_ignore_is_named(author, cha
 
 
 @pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "www.example.org/bridge", "/lessons/other", "ftp://example.org/"]
+)
+def test_a_url_the_lesson_page_could_not_link_to_is_named_at_its_line(author, url):
+    text = edit(
+        LESSON, ('summary = "A short article."\n', f'summary = "A short article."\nurl = "{url}"\n')
+    )
+    assert [str(p) for p in author(text).problems] == [
+        "lessons/bridge.md:11: url must be a web address starting with https:// or http://, "
+        'or "" for none'
+    ]
+
+
+@pytest.mark.parametrize("url", ["", "https://example.org/bridge", "HTTP://example.org/"])
+def test_a_web_address_or_no_url_is_accepted(author, url):
+    text = edit(
+        LESSON, ('summary = "A short article."\n', f'summary = "A short article."\nurl = "{url}"\n')
+    )
+    assert author(text).problems == []
+
+
+@pytest.mark.parametrize(
     ("name", "suggestion"),
     [
         ("River Study", "river-study.md"),
