@@ -294,7 +294,31 @@ def _questions(
         question = kind.parse(raw, _common(raw, ctx, stored), ctx)
         problems.extend(ctx.problems)
         questions.append(question)
+    if not stored:  # a version students took is rebuilt as it was
+        problems.extend(_shared_fields(questions, label))
     return questions
+
+
+def _shared_fields(questions: list[Question], label: str) -> list[Problem]:
+    """Questions whose answers the quiz's form would send under the same name (question
+    "a" with item "b-c", and question "a-b" with item "c"): neither could be submitted."""
+    owners: dict[str, str] = {}
+    found = []
+    for question in questions:
+        for name in question.form_fields:
+            other = owners.setdefault(name, question.id)
+            if other != question.id:
+                found.append(
+                    Problem(
+                        label,
+                        question.line or 1,
+                        f'question "{question.id}": its answer and question "{other}"\'s are '
+                        f'both sent as "{name}", so neither could be submitted; rename one '
+                        "of the ids",
+                    )
+                )
+                break
+    return found
 
 
 def _common(raw: dict[str, Any], ctx: ParseContext, stored: bool = False) -> dict[str, Any]:

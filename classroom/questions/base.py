@@ -41,6 +41,11 @@ class Question:
     def field_name(self) -> str:
         return f"q-{self.id}"
 
+    @property
+    def form_fields(self) -> tuple[str, ...]:
+        """The names of the form fields that carry the answer."""
+        return (self.field_name,)
+
 
 class QuestionType(Protocol):
     name: ClassVar[str]

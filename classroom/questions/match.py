@@ -41,6 +41,10 @@ class MatchQuestion(Question):
     def pair_field(self, pair_id: str) -> str:
         return f"{self.field_name}-{pair_id}"
 
+    @property
+    def form_fields(self) -> tuple[str, ...]:
+        return tuple(self.pair_field(p.id) for p in self.pairs)
+
 
 def inline_table_line(ctx: ParseContext, key: str, index: int) -> int:
     """Line of the index-th `{ … }` of an array `key = [ … ]`, or of its own

@@ -34,6 +34,10 @@ class OrderQuestion(Question):
     def item_field(self, item_id: str) -> str:
         return f"{self.field_name}-{item_id}"
 
+    @property
+    def form_fields(self) -> tuple[str, ...]:
+        return tuple(self.item_field(i.id) for i in self.items)
+
     def position(self, item_id: str) -> int:
         """The item's right position, from 1."""
         return next(n for n, i in enumerate(self.items, start=1) if i.id == item_id)

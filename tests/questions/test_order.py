@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import edit, line_of
+from support import WRITTEN_QUESTION, edit, line_of
 from werkzeug.datastructures import MultiDict
 
 from classroom import grading
@@ -333,3 +333,16 @@ def test_autosave_keeps_a_complete_order_and_ignores_a_half_one(taking):
     assert clash.status_code == 400
     assert "are both in position 1" in clash.get_json()["error"]
     assert order_on_page(taking.client.get("/quizzes/q").get_data(as_text=True)) == RIGHT
+
+
+def test_a_question_whose_answer_is_sent_under_an_items_name_is_named(author):
+    # Item "report" of question "strength" is sent as q-strength-report, as the answer
+    # to a question "strength-report" is: neither question could be submitted.
+    written = edit(WRITTEN_QUESTION, ('id = "plan"', 'id = "strength-report"'))
+    quiz = HEADER + ORDER + "\n" + written
+    assert author(quiz) == [
+        f'quizzes/q.toml:{line_of(quiz, "[[questions]]", 2)}: question "strength-report": its '
+        'answer and question "strength"\'s are both sent as "q-strength-report", so neither '
+        "could be submitted; rename one of the ids"
+    ]
+    assert author(HEADER + ORDER + "\n" + WRITTEN_QUESTION) == []
