@@ -271,7 +271,9 @@ def _questions(
         if not lines:  # a stored snapshot: there are no file lines to point at
             start, end = 1, 0
         qid = raw.get("id") if isinstance(raw.get("id"), str) else ""
-        ctx = ParseContext(label, lines, start, end, qid or f"#{index + 1}", lesson)
+        ctx = ParseContext(
+            label, lines, start, end, qid or f"#{index + 1}", lesson, strict=not stored
+        )
         if not ID_PATTERN.match(qid):
             ctx.problem("id must be lower-case letters, digits and -", ctx.key_line("id"))
         elif qid in seen:

@@ -97,6 +97,7 @@ class ParseContext:
     question_id: str
     lesson: Lesson | None
     problems: list[Problem] = field(default_factory=list)
+    strict: bool = True  # False for a version students took: rebuilt as it was
 
     def problem(self, message: str, line: int | None = None) -> None:
         prefix = f'question "{self.question_id}": ' if self.question_id else ""
@@ -154,6 +155,15 @@ class ParseContext:
         if len(value) < minimum:
             self.problem(f"needs at least {minimum} {key}, has {len(value)}")
         return value
+
+    def unknown_keys(
+        self, entry: Mapping[str, Any], allowed: set[str], where: str, line: int
+    ) -> None:
+        """Name each key of a choice, pair or other entry that would be ignored (a
+        misspelt `feedback`, a `corect`), so that the author's text is not lost."""
+        if self.strict:
+            for key in sorted(set(entry) - allowed):
+                self.problem(f'{where}unknown key "{key}"', line)
 
     def unique(self, ids: list[tuple[str, int]], what: str) -> None:
         seen: set[str] = set()

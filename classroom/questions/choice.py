@@ -52,6 +52,7 @@ def parse_choices(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[Choice, ..
         line = ctx.table_line("choices", index)
         ident = ctx.ident(entry, f"choice {index + 1}: ", line)
         where = f'choice "{ident or index + 1}": '
+        ctx.unknown_keys(entry, {"id", "text", "correct", "feedback", "technique"}, where, line)
         text = ctx.text(entry, "text", where, line)
         feedback = ctx.text(entry, "feedback", where, line)
         correct = entry.get("correct", False)

@@ -112,7 +112,9 @@ def _sentence_feedback(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[tuple
     for index, entry in enumerate(ctx.tables(raw, "sentence_feedback", minimum=1)):
         line = ctx.table_line("sentence_feedback", index)
         sentence_id = ctx.resolve_quote(entry.get("quote"), line)
-        feedback = ctx.text(entry, "feedback", f"sentence_feedback {index + 1}: ", line)
+        where = f"sentence_feedback {index + 1}: "
+        ctx.unknown_keys(entry, {"quote", "feedback"}, where, line)
+        feedback = ctx.text(entry, "feedback", where, line)
         if sentence_id and any(sentence_id == seen for seen, _ in notes):
             ctx.problem(
                 f"sentence_feedback {index + 1}: sentence {sentence_id} already has its feedback",

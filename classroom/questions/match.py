@@ -79,7 +79,9 @@ def _parse_options(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[MatchOpti
     for index, entry in enumerate(value):
         entry_line = inline_table_line(ctx, "options", index)
         ident = ctx.ident(entry, f"option {index + 1}: ", entry_line)
-        text = ctx.text(entry, "text", f'option "{ident or index + 1}": ', entry_line)
+        where = f'option "{ident or index + 1}": '
+        ctx.unknown_keys(entry, {"id", "text"}, where, entry_line)
+        text = ctx.text(entry, "text", where, entry_line)
         seen.append((ident, entry_line))
         html = render_inline(text)
         options.append(MatchOption(ident, html, html.striptags()))
@@ -97,6 +99,7 @@ def _parse_pairs(
         line = ctx.table_line("pairs", index)
         ident = ctx.ident(entry, f"pair {index + 1}: ", line)
         where = f'pair "{ident or index + 1}": '
+        ctx.unknown_keys(entry, {"id", "text", "answer", "feedback"}, where, line)
         text = ctx.text(entry, "text", where, line)
         feedback = ctx.text(entry, "feedback", where, line)
         answer = entry.get("answer")

@@ -94,6 +94,7 @@ class Order:
             line = ctx.table_line("items", index)
             ident = ctx.ident(entry, f"item {index + 1}: ", line)
             where = f'item "{ident or index + 1}": '
+            ctx.unknown_keys(entry, {"id", "text", "feedback"}, where, line)
             html = render_inline(ctx.text(entry, "text", where, line))
             feedback = ctx.text(entry, "feedback", where, line)
             seen.append((ident, line))

@@ -61,6 +61,7 @@ def _rubric(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[RubricLevel, ...
             ctx.problem(f"rubric {index + 1}: level must be 2, 1 or 0", line)
             continue
         where = f"rubric level {level}: "
+        ctx.unknown_keys(entry, {"level", "label", "descriptor"}, where, line)
         label = ctx.text(entry, "label", where, line)
         descriptor = ctx.text(entry, "descriptor", where, line)
         if level in found:

@@ -247,6 +247,14 @@ def test_a_quiz_keeps_its_version_until_its_file_changes(author):
             ["quizzes/bridge.toml:6: intro must be a string of Markdown"],
             id="intro-that-is-not-text",
         ),
+        pytest.param(
+            [('id = "report"', 'id = "report"\ntechnque = "documents"')],
+            [
+                'quizzes/bridge.toml:40: question "evidence": choice "report": unknown key '
+                '"technque"'
+            ],
+            id="misspelt-key-of-a-choice",
+        ),
     ],
 )
 def test_a_mistake_in_a_quiz_is_named_with_its_file_and_line(author, changes, expected):
@@ -463,6 +471,22 @@ def test_a_version_students_took_before_a_limit_existed_still_rebuilds(author):
         'quizzes/bridge.toml:36: question "evidence": points must be a positive number '
         "no greater than 100"
     ]
+
+
+def test_a_version_students_took_with_a_key_now_named_as_unknown_still_rebuilds(author):
+    # Unknown keys of a choice were ignored before they were named: a version taken
+    # then keeps rebuilding as it was.
+    author(QUIZ)
+    quiz = load_catalogue(Path("lessons"), Path("quizzes")).quizzes["bridge"]
+    snapshot = json.loads(quiz.snapshot)
+    snapshot["quiz"]["questions"][0]["choices"][0]["feedbak"] = "No."
+
+    stored = quiz_from_snapshot(json.dumps(snapshot), "quizzes/bridge.toml (stored version)")
+
+    assert (
+        stored.question("who-says").choice("minister").feedback_html
+        == "No: the minister talks about safety."
+    )
 
 
 @pytest.mark.parametrize("attempts", ["99999999999999999999", "51", "-1", "1.5", "true"])
