@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from classroom.content.markdown import dropped_markup, render_inline, render_markdown
+from classroom.content.markdown import (
+    block_markup,
+    dropped_markup,
+    render_inline,
+    render_markdown,
+)
 from classroom.content.model import (
     SLUG_PATTERN,
     GlossaryEntry,
@@ -99,6 +104,7 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
         glossary=_glossary(*sections.get("Glossary", ("", 0)), label, problems),
         path=label,
     )
+    problems.extend(_article_blocks(*sections.get("Article", ("", 0)), label))
     if not lesson.paragraphs:
         problems.append(
             Problem(
@@ -208,6 +214,27 @@ def _sections(
         if name not in found and name != "Glossary":
             problems.append(Problem(label, start or 1, f'missing section "## {name}"'))
     return {name: ("\n".join(body), line) for name, (body, line) in found.items()}
+
+
+def _article_blocks(text: str, first_line: int, label: str) -> list[Problem]:
+    """A heading, list or quotation block in the Article, which is numbered sentence by
+    sentence: on the page it would sit inside a sentence, and break the paragraph."""
+    found = []
+    offset = 0
+    for index, piece in enumerate(re.split(r"(\n\s*\n)", text)):
+        kind = block_markup(piece) if index % 2 == 0 and piece.strip() else None
+        if kind:
+            start = offset + len(piece) - len(piece.lstrip())
+            found.append(
+                Problem(
+                    label,
+                    first_line + text.count("\n", 0, start),
+                    f"the Article takes plain paragraphs, which are numbered sentence by "
+                    f"sentence, not {kind}: write it as a paragraph",
+                )
+            )
+        offset += len(piece)
+    return found
 
 
 def _paragraphs(text: str) -> tuple[Paragraph, ...]:

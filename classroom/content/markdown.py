@@ -100,6 +100,27 @@ def _converter(name: str, extensions: list[str]) -> _markdown.Markdown:
     return converter.reset()
 
 
+_BLOCK = re.compile(r"<(h[1-6]|ul|ol|blockquote|pre|table|hr|dl)\b")
+_BLOCK_NAMES = {
+    "ul": "a list",
+    "ol": "a numbered list",
+    "blockquote": "a quotation block (>)",
+    "pre": "code (an indented or fenced block)",
+    "table": "a table",
+    "hr": "a rule",
+    "dl": "a definition list",
+}
+
+
+def block_markup(text: str) -> str | None:
+    """What Markdown makes of a paragraph's text when it is not a paragraph (a heading,
+    a list, a quotation block), in words; None for a paragraph."""
+    found = _BLOCK.search(_converter("block", EXTENSIONS).convert(text))
+    if not found:
+        return None
+    return _BLOCK_NAMES.get(found.group(1), "a heading")
+
+
 def render_markdown(text: str) -> Markup:
     """Render block Markdown (paragraphs, lists, tables) to sanitised HTML."""
     return sanitize(_converter("block", EXTENSIONS).convert(text))

@@ -247,6 +247,26 @@ def test_a_file_name_that_cannot_be_a_slug_is_named_with_one_that_can(author, na
     ]
 
 
+@pytest.mark.parametrize(
+    ("block", "kind"),
+    [
+        ("### The report", "a heading"),
+        ("> It is safe, he said.", "a quotation block (>)"),
+        ("- Forty cracks.\n- One report.", "a list"),
+        ("1. Forty cracks.", "a numbered list"),
+        ("* * *", "a rule"),
+    ],
+)
+def test_a_heading_list_or_quotation_block_in_the_article_is_named_at_its_line(author, block, kind):
+    # The Article is numbered sentence by sentence: a block there would sit inside a
+    # sentence on the page.
+    lesson = edit(LESSON, ("\nIt is believed that", f"\n{block}\n\nIt is believed that"))
+    assert [str(p) for p in author(lesson).problems] == [
+        f"lessons/bridge.md:17: the Article takes plain paragraphs, which are numbered "
+        f"sentence by sentence, not {kind}: write it as a paragraph"
+    ]
+
+
 def test_raw_html_a_lesson_would_drop_is_named_at_its_line(author):
     lesson = edit(
         LESSON,
