@@ -78,7 +78,9 @@ def parse_lesson(path: Path, label: str | None = None) -> Lesson:
                 Problem(
                     label,
                     _meta_line(front, key),
-                    f"{key} must be a non-empty string in the front matter",
+                    f"{key} must be a non-empty string in the front matter"
+                    if required
+                    else f'{key} must be a string in the front matter ("" for none)',
                 )
             )
             return ""
@@ -258,10 +260,12 @@ def _glossary(
     text: str, first_line: int, label: str, problems: list[Problem]
 ) -> tuple[GlossaryEntry, ...]:
     entries = []
+    seen: dict[str, tuple[str, int]] = {}  # anchor -> the term that has it, and its line
     lines = file_lines(text)
     index = 0
     while index < len(lines):
         term = lines[index].strip()
+        term_line = first_line + index
         if not term:
             index += 1
             continue
@@ -279,7 +283,21 @@ def _glossary(
                 )
             )
             continue
-        entries.append(GlossaryEntry(term, render_inline(" ".join(definition))))
+        entry = GlossaryEntry(term, render_inline(" ".join(definition)))
+        if entry.anchor in seen:
+            # Its link target would be the first one's, and a page's ids must differ.
+            first, line = seen[entry.anchor]
+            problems.append(
+                Problem(
+                    label,
+                    term_line,
+                    f'glossary term "{term}" is already defined at line {line} ("{first}"): '
+                    "define each term once",
+                )
+            )
+            continue
+        seen[entry.anchor] = (term, term_line)
+        entries.append(entry)
     return tuple(entries)
 
 

@@ -119,6 +119,24 @@ def test_a_glossary_term_without_a_definition_is_named_at_its_line(author):
     ]
 
 
+def test_a_glossary_term_defined_twice_is_named_at_its_second_line(author):
+    # Both would be linked as #term-euphemism: the page's ids must differ.
+    text = LESSON + "\neuphemism\n: Said again, in other words.\n"
+    assert [str(p) for p in author(text).problems] == [
+        'lessons/bridge.md:31: glossary term "euphemism" is already defined at line 28 '
+        '("Euphemism"): define each term once'
+    ]
+
+
+def test_a_url_that_is_not_text_is_named_without_asking_for_one(author):
+    text = edit(
+        LESSON, ('summary = "A short article."\n', 'summary = "A short article."\nurl = 5\n')
+    )
+    assert [str(p) for p in author(text).problems] == [
+        'lessons/bridge.md:11: url must be a string in the front matter ("" for none)'
+    ]
+
+
 def test_a_line_separator_in_the_article_leaves_the_later_lines_where_they_are(author):
     # U+2028 and NEL are not line breaks to an editor: the lines after one keep their number.
     for separator in ("\u2028", "\x85"):
