@@ -324,36 +324,41 @@ class GainReport:
     students: list[tuple[dict, float, float, float | None]]  # student, pre %, post %, gain
     summary: dict[str, Any]
     unmatched: int
+    waiting: int = 0  # took both, but a written answer on either is not graded yet
 
 
 def learning_gain(students: list[dict], attempts: list[dict], pre: Quiz, post: Quiz) -> GainReport:
-    """Hake's normalised gain on students who took both tests (first attempts)."""
+    """Hake's normalised gain on students who took both tests (first attempts). A student
+    whose written answers on either test are not graded yet waits: until then their
+    percent counts those answers as nothing."""
 
-    def first_percent(slug: str) -> dict[int, float]:
-        found: dict[int, float] = {}
+    def first_attempts(slug: str) -> dict[int, dict]:
+        found: dict[int, dict] = {}
         for attempt in attempts:
             if (
                 attempt["quiz_slug"] == slug
                 and attempt["student_id"] not in found
                 and attempt["max_score"]
             ):
-                found[attempt["student_id"]] = 100 * (attempt["score"] or 0) / attempt["max_score"]
+                found[attempt["student_id"]] = attempt
         return found
 
-    pre_scores, post_scores = first_percent(pre.slug), first_percent(post.slug)
+    def percent(attempt: dict) -> float:
+        return 100 * (attempt["score"] or 0) / attempt["max_score"]
+
+    pre_attempts, post_attempts = first_attempts(pre.slug), first_attempts(post.slug)
     rows = []
+    waiting = 0
     for student in students:
         sid = student["id"]
-        if sid in pre_scores and sid in post_scores:
-            rows.append(
-                (
-                    student,
-                    pre_scores[sid],
-                    post_scores[sid],
-                    stats.hake_gain(pre_scores[sid], post_scores[sid]),
-                )
-            )
-    took_one = set(pre_scores) ^ set(post_scores)
+        if sid not in pre_attempts or sid not in post_attempts:
+            continue
+        if pre_attempts[sid].get("ungraded") or post_attempts[sid].get("ungraded"):
+            waiting += 1
+            continue
+        before, after = percent(pre_attempts[sid]), percent(post_attempts[sid])
+        rows.append((student, before, after, stats.hake_gain(before, after)))
+    took_one = set(pre_attempts) ^ set(post_attempts)
     return GainReport(
         pre.lesson,
         pre,
@@ -361,6 +366,7 @@ def learning_gain(students: list[dict], attempts: list[dict], pre: Quiz, post: Q
         rows,
         stats.class_gain([(p, q) for _, p, q, _ in rows]),
         len(took_one),
+        waiting,
     )
 
 

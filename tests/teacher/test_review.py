@@ -416,6 +416,40 @@ def test_the_gain_page_shows_matched_n_and_both_gains_labelled(new_school, conte
     )
 
 
+def test_a_gain_waits_for_the_written_answers_of_both_tests_to_be_graded(new_school, content):
+    school = new_school(
+        {
+            "written": content.WRITTEN_QUIZ,
+            "post-test": content.sample_quiz("post-test", "After the lesson"),
+        }
+    )
+    client = school.client("ms-rivera")
+    klass = school.klass("History 9B", school.teacher("ms-rivera"), ())
+    school.assign(klass["id"], "written", role="pre")
+    school.assign(klass["id"], "post-test", role="post")
+    ada, bo = (school.student(klass["id"], n) for n in ("Ada", "Bo"))
+    waiting = school.take(ada, {"who-says": "nobody", "plan": {"text": "The union."}}, "written")
+    graded = school.take(bo, {"who-says": "nobody", "plan": {"text": "The report."}}, "written")
+    school.take(ada, content.RIGHT, "post-test")
+    school.take(bo, content.RIGHT, "post-test")
+    with school.app.app_context():
+        grading_store.record_grade(get_db(), graded["id"], "plan", 1, 1.0, "", None)
+
+    page = text(client.get(f"/teacher/classes/{klass['id']}/gain"))
+
+    # Ada's pre-test is 1 of 3 only until her written answer is graded: not a figure yet.
+    assert stat(page, "Matched students (N)") == "1"
+    assert stat(page, "Class mean, pre") == "67%"  # Bo: (1 + 1) of 3
+    assert "1 student has written answers on these tests still to grade" in page
+    assert f"/teacher/classes/{klass['id']}/grading" in page
+    assert not re.search(r"Ada</th>", page)
+    with school.app.app_context():
+        grading_store.record_grade(get_db(), waiting["id"], "plan", 2, 2.0, "", None)
+    page = text(client.get(f"/teacher/classes/{klass['id']}/gain"))
+    assert stat(page, "Matched students (N)") == "2"
+    assert "still to grade" not in page
+
+
 def test_the_gain_page_explains_what_is_missing(school, rivera):
     client, klass = rivera
     page = text(client.get(f"/teacher/classes/{klass['id']}/gain"))
