@@ -41,6 +41,7 @@ class QuizReport:
     items: list[ItemReport]
     older_versions: int
     enough_for_discrimination: bool
+    waiting: int = 0  # students with a written answer not graded yet (0 points until it is)
 
 
 def _by_attempt(rows: Iterable[dict]) -> dict[int, dict[str, Any]]:
@@ -96,6 +97,7 @@ def quiz_report(quiz: Quiz, rows: list[dict]) -> QuizReport:
         items=items,
         older_versions=sum(1 for a in attempts if a["version"] != quiz.version),
         enough_for_discrimination=enough,
+        waiting=sum(1 for a in attempts if any(r["score"] is None for r in a["answers"].values())),
     )
 
 

@@ -269,6 +269,33 @@ def test_a_small_class_gets_facility_and_n_but_no_discrimination(school, rivera,
     assert stat(section(page, "strong-evidence"), "Facility") == "0.83"  # (2 + 2 + 1) / 6
 
 
+def test_a_report_says_when_its_scores_count_answers_not_yet_graded_as_nothing(new_school, content):
+    school = new_school({"written": content.WRITTEN_QUIZ})
+    client = school.client("ms-rivera")
+    klass = school.klass("History 9B", school.teacher("ms-rivera"), ("written",))
+
+    def written(name: str) -> dict:
+        answers = {"who-says": "nobody", "plan": {"text": f"{name} would ask."}}
+        return school.take(school.student(klass["id"], name), answers, "written")
+
+    graded = written("Ada")
+    written("Bo")
+    with school.app.app_context():
+        grading_store.record_grade(get_db(), graded["id"], "plan", 2, 2.0, "", None)
+    url = f"/teacher/classes/{klass['id']}/quizzes/written/report"
+
+    page = text(client.get(url))
+
+    assert stat(page, "Mean score") == "67%"  # (3 + 1) of 6: Bo's written answer counts 0
+    assert (
+        "1 student has written answers still to grade: until you grade them, they count as "
+        "no points in the mean score and the score distribution." in page
+    )
+    assert f"/teacher/classes/{klass['id']}/grading" in page
+    written("Cy")
+    assert "2 students have written answers still to grade" in text(client.get(url))
+
+
 def test_the_report_counts_each_students_first_attempt_only(school, rivera, content):
     client, klass = rivera
     ada = school.student(klass["id"], "Ada")
