@@ -366,6 +366,23 @@ def test_fifteen_students_are_enough_for_discrimination_and_fourteen_are_not(new
     assert "hidden: N" not in section(page, "q1")
 
 
+def test_a_question_everyone_got_right_has_no_discrimination_and_says_why(new_school):
+    school = new_school({"checks": checks_quiz()})
+    teacher = school.teacher("ms-rivera")
+    class_id = school.klass("History 9B", teacher, ("checks",))["id"]
+    for i in range(16):
+        others = {f"q{n}": ("wrong", "right", "right")[(i + n) % 3] for n in range(2, 6)}
+        school.take(school.student(class_id, f"S{i}"), {"q1": "right", **others}, "checks")
+
+    report = school.client("ms-rivera").get(f"/teacher/classes/{class_id}/quizzes/checks/report")
+    q1 = section(text(report), "q1")
+
+    assert stat(q1, "N") == "16"
+    discrimination = stat(q1, "Discrimination (item–rest r)")
+    assert "hidden" not in discrimination and "N <" not in discrimination
+    assert discrimination == "undefined: every student scored the same on it"
+
+
 # Skills
 
 
