@@ -296,6 +296,16 @@ def test_a_report_says_when_its_scores_count_answers_not_yet_graded_as_nothing(n
     assert "2 students have written answers still to grade" in text(client.get(url))
 
 
+def test_the_choice_table_says_how_many_students_the_top_group_holds(school, rivera, content):
+    client, klass = rivera
+    for name in ("Ada", "Bo", "Cy", "Di"):
+        school.take(school.student(klass["id"], name), content.RIGHT)
+    page = text(client.get(f"/teacher/classes/{klass['id']}/quizzes/sample-quiz/report"))
+    who_says = section(page, "who-says")
+    # The top 27% of 4 students is one student: a share of 100% is that one student.
+    assert '<th scope="col" class="num">Share of top group (N = 1)</th>' in who_says
+
+
 def test_the_report_counts_each_students_first_attempt_only(school, rivera, content):
     client, klass = rivera
     ada = school.student(klass["id"], "Ada")
