@@ -24,6 +24,8 @@ class ItemReport:
     choice_counts: dict[str, int] = field(default_factory=dict)
     upper_counts: dict[str, int] = field(default_factory=dict)
     upper_n: int = 0  # students in the top 27% by total score
+    blank: int = 0  # students who picked no choice at all
+    upper_blank: int = 0
     unused: list[str] = field(default_factory=list)
     tally: Any = None  # the type's own view: a confusion table, sentence picks, levels
     by_confidence: dict[int, tuple[int, float]] = field(default_factory=dict)
@@ -143,6 +145,8 @@ def _item_report(
         report.choice_counts = _choice_counts(answers)
         report.upper_counts = _choice_counts(a for i, a in enumerate(answers) if i in upper)
         report.upper_n = len(upper)
+        report.blank = sum(1 for a in answers if not a)
+        report.upper_blank = sum(1 for i, a in enumerate(answers) if i in upper and not a)
         # Every choice, picked or not: a distractor nobody picks does the least work of all.
         shares = stats.distractor_shares(
             {c.id: report.choice_counts.get(c.id, 0) for c in question.choices}, len(attempts)

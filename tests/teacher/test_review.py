@@ -306,6 +306,22 @@ def test_the_choice_table_says_how_many_students_the_top_group_holds(school, riv
     assert '<th scope="col" class="num">Share of top group (N = 1)</th>' in who_says
 
 
+def test_the_choice_table_counts_the_students_who_left_the_question_blank(school, rivera):
+    client, klass = rivera
+    for name, answers in [
+        ("Ada", {"who-says": "nobody"}),
+        ("Bo", {"who-says": "minister"}),
+        ("Cy", {"strong-evidence": ["report"]}),
+        ("Di", {}),
+    ]:
+        school.take(school.student(klass["id"], name), answers)
+    page = text(client.get(f"/teacher/classes/{klass['id']}/quizzes/sample-quiz/report"))
+    # Picked by 1 + 1 of 4: the other two students answered nothing.
+    blank = re.search(r"<tr><td>No answer</td>(.*?)</tr>", section(page, "who-says"), re.S)
+    assert blank, "a row for the students who left it blank"
+    assert re.findall(r'<td class="num">(.*?)</td>', blank.group(1)) == ["2", "50%", "0%"]
+
+
 def test_the_report_counts_each_students_first_attempt_only(school, rivera, content):
     client, klass = rivera
     ada = school.student(klass["id"], "Ada")
