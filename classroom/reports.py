@@ -376,6 +376,11 @@ def learning_gain(students: list[dict], attempts: list[dict], pre: Quiz, post: Q
     )
 
 
+def _share(attempt: dict) -> float:
+    """The attempt's score as a share of its own version's maximum."""
+    return (attempt["score"] or 0) / attempt["max_score"] if attempt["max_score"] else 0.0
+
+
 def gradebook(
     students: list[dict], quizzes: list[Quiz], attempts: list[dict]
 ) -> dict[int, dict[str, dict | None]]:
@@ -393,7 +398,7 @@ def gradebook(
         if (
             held is None
             or (rule == "latest" and attempt["number"] > held["number"])
-            or (rule == "best" and (attempt["score"] or 0) > (held["score"] or 0))
+            or (rule == "best" and _share(attempt) > _share(held))
         ):
             row[attempt["quiz_slug"]] = {**attempt, "count": (held or {}).get("count", 0)}
         row[attempt["quiz_slug"]]["count"] = row[attempt["quiz_slug"]].get("count", 0) + 1

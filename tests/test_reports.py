@@ -425,6 +425,15 @@ def test_among_equal_best_scores_the_first_attempt_counts(sample):
     assert book[1]["sample-quiz"]["number"] == 1
 
 
+def test_the_best_attempt_is_the_best_share_of_its_own_maximum(sample):
+    # 3 of 3 on the first version beats 3.5 of 4 on a later one worth more points.
+    full = attempt(1, "sample-quiz", 1, 3)
+    most = {**attempt(1, "sample-quiz", 2, 3.5), "max_score": 4.0}
+    book = reports.gradebook([{"id": 1}], [sample], [full, most])
+    assert book[1]["sample-quiz"]["number"] == 1
+    assert book[1]["sample-quiz"]["count"] == 2
+
+
 # learning_gain
 
 
