@@ -226,6 +226,8 @@ def test_a_written_answer_on_an_attempt_page_leads_to_grading_it(new_school, con
     page = text(client.get(f"/teacher/classes/{klass['id']}/attempts/{attempt['id']}"))
 
     assert "Not graded yet." in page and "by your teacher" not in page
+    # The total is not final: the written answer has no points until it is graded.
+    assert stat(page, "Score") == "1 / 3 so far: 1 written answer to grade"
     grade = f"/teacher/classes/{klass['id']}/grading/{attempt['id']}/plan"
     assert f'href="{grade}">Grade this answer' in page
     assert client.get(grade).status_code == 200
