@@ -249,3 +249,15 @@ def test_a_place_in_another_teachers_class_is_not_found(written):
 
     assert response.status_code == 404
     assert "Ada" not in text(response)
+
+
+def test_the_level_keys_are_offered_only_where_the_script_makes_them_work(written):
+    school, teacher, klass, ada = written
+    submit(ada)
+
+    page = text(teacher.get(f"/teacher/classes/{klass['id']}/grading"))
+
+    # Without JavaScript the keys do nothing: the script shows the hint it makes true.
+    hint = re.search(r"<span id=\"level-keys\"( hidden)?>Keys <kbd>2</kbd>", page)
+    assert hint and hint.group(1) == " hidden"
+    assert "<kbd>Enter</kbd> in the level list saves" in page

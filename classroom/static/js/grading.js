@@ -3,6 +3,9 @@
   "use strict";
   var form = document.getElementById("grade-form");
   if (!form) { return; }
+  // The keys work only with this script: the page says so only when it runs.
+  var keys = document.getElementById("level-keys");
+  if (keys) { keys.hidden = false; }
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (target.tagName === "TEXTAREA" || target.tagName === "INPUT" && target.type === "text") { return; }
