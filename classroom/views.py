@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 
 from flask import Flask, Request, Response, abort, g, request
 from werkzeug.datastructures import ImmutableMultiDict
@@ -68,6 +69,7 @@ def init_app(app: Flask) -> None:
         FEEDBACK_MODES=FEEDBACK_MODES,
         points=format_points,
         percent=format_percent,
+        level_percent=format_level,
         decimal=format_decimal,
         stats=stats,
         charts=charts,
@@ -127,6 +129,12 @@ def security_headers(*, html: bool, private: bool, https: bool) -> tuple[tuple[s
 def format_percent(value: float | None) -> str:
     """0.625 -> "63%"; None -> "–"."""
     return "–" if value is None else f"{round(value * 100)}%"
+
+
+def format_level(value: float | None) -> str:
+    """A mastery as a whole percent, rounded down: 0.796 -> "79%", never the "80%" of the
+    band above it (float noise just under a whole percent still counts as it)."""
+    return "–" if value is None else f"{math.floor(value * 100 + 1e-9)}%"
 
 
 def format_decimal(value: float | None, places: int = 2) -> str:

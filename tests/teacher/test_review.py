@@ -432,6 +432,25 @@ def test_the_skills_page_shows_each_students_share_of_points_per_skill(school, r
     assert bo_row.count('0% <span class="meta">beginning') == 2
 
 
+def test_a_mastery_just_under_a_band_never_shows_the_bands_percent(app):
+    from flask import render_template
+
+    matrix = {1: {"sourcing": (39, 49, 39 / 49), "denial-rhetoric": (0, 0, None)}}
+    matrix[1]["evidence-evaluation"] = (99, 199, 99 / 199)  # 49.7%: beginning
+    with app.test_request_context():
+        page = render_template(
+            "teacher/_mastery_body.html",
+            klass={"id": 1},
+            students=[{"id": 1, "display_name": "Ada"}],
+            matrix=matrix,
+        )
+    cells = [
+        re.sub(r"<[^>]+>|\s+", " ", c).split()[:2] for c in re.findall(r"<td[^>]*>(.*?)</td>", page)
+    ]
+    # 39 of 49 is 79.6%: "80% developing" would contradict "mastered is 80% or more".
+    assert cells == [["79%", "developing"], ["no", "data"], ["49%", "beginning"]]
+
+
 def test_a_question_left_blank_counts_against_its_skill(school, rivera):
     client, klass = rivera
     school.take(school.student(klass["id"], "Ada"), {"who-says": "nobody"})  # one of two
