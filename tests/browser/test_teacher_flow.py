@@ -119,6 +119,8 @@ def test_teacher_sets_up_a_class_and_reviews_two_students(
         page.get_by_role("link", name="Grading").click()
         expect(page.get_by_role("heading", name="Ada’s answer")).to_be_visible()
         expect(page.locator(".student-text")).to_have_text(WRITTEN)
+        # The keys work once grading.js has run, which shows their hint.
+        expect(page.locator("#level-keys")).to_be_visible()
         page.keyboard.press("2")
         expect(page.locator("#level-2")).to_be_checked()
         expect(page.locator("#level-2")).to_be_focused()
@@ -193,10 +195,12 @@ def test_teacher_skips_a_hard_answer_and_grades_it_after_the_others(
     expect(page.get_by_text("3 written answers waiting")).to_be_visible()
 
     # Graded by keyboard alone: a level's number, then Enter in the level list.
+    expect(page.locator("#level-keys")).to_be_visible()
     page.keyboard.press("1")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Graded Bo’s answer.")
     expect(page.get_by_role("heading", name="Cy’s answer")).to_be_visible()
+    expect(page.locator("#level-keys")).to_be_visible()
     page.keyboard.press("2")
     page.keyboard.press("Enter")
 
@@ -204,6 +208,7 @@ def test_teacher_skips_a_hard_answer_and_grades_it_after_the_others(
     expect(page.get_by_role("heading", name="Ada’s answer")).to_be_visible()
     expect(page.get_by_text("these are the answers you skipped")).to_be_visible()
     expect(page.get_by_role("link", name="Skip for now")).to_have_count(0)
+    expect(page.locator("#level-keys")).to_be_visible()
     page.keyboard.press("2")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Nothing to grade")).to_be_visible()
