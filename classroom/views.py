@@ -71,6 +71,7 @@ def init_app(app: Flask) -> None:
         percent=format_percent,
         level_percent=format_level,
         decimal=format_decimal,
+        banded=format_banded,
         stats=stats,
         charts=charts,
         mastery_band=stats.mastery_band,
@@ -139,6 +140,15 @@ def format_level(value: float | None) -> str:
 
 def format_decimal(value: float | None, places: int = 2) -> str:
     return "–" if value is None else f"{value:.{places}f}"
+
+
+def format_banded(value: float | None) -> str:
+    """A statistic shown beside its band, to two places rounded down: 0.297 -> "0.29"
+    beside "revise", never the "0.30" of "good" above it (every band starts at a whole
+    hundredth; float noise just under one still counts as it)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
 
 
 def format_points(value: float | None) -> str:
