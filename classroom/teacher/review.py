@@ -240,6 +240,8 @@ def gradebook_csv(class_id: int):
         ["student", "student_id"]
         + [f"{q.slug} ({q.keep})" for q in quizzes]
         + [f"{q.slug} max" for q in quizzes]
+        # A score with written answers still to grade counts them as no points yet.
+        + [f"{q.slug} to grade" for q in quizzes]
     )
     rows = []
     for student in students:
@@ -249,5 +251,6 @@ def gradebook_csv(class_id: int):
             + [k["score"] if k else None for k in kept]
             # The maximum of the version the counted attempt was taken on.
             + [k["max_score"] if k else q.max_score for k, q in zip(kept, quizzes, strict=True)]
+            + [k["ungraded"] if k else None for k in kept]
         )
     return _csv(klass, "gradebook", header, rows)

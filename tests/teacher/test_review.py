@@ -172,7 +172,7 @@ def test_a_score_on_an_earlier_version_with_other_points_shows_its_own_maximum(n
 
     assert "best of 4" in page
     assert re.search(r'>3 <span class="meta">of 3</span>', page)
-    assert sheet[1][2:] == ["3.0", "3.0"]
+    assert sheet[1][2:] == ["3.0", "3.0", "0"]
 
 
 # One attempt
@@ -645,12 +645,33 @@ def test_gradebook_csv_has_the_kept_score_and_maximum_per_quiz(school, rivera, c
     school.take(ada, content.WRONG)
     school.student(klass["id"], "Bo")
     rows, raw, disposition = download(client, f"/teacher/classes/{klass['id']}/gradebook.csv")
-    assert rows[0] == ["student", "student_id", "sample-quiz (best)", "sample-quiz max"]
+    assert rows[0] == [
+        "student",
+        "student_id",
+        "sample-quiz (best)",
+        "sample-quiz max",
+        "sample-quiz to grade",
+    ]
     by_name = {row[0]: row for row in rows[1:]}
-    assert by_name["Ada"][2:] == ["3.0", "3.0"]
-    assert by_name["Bo"][2:] == ["", "3.0"]
+    assert by_name["Ada"][2:] == ["3.0", "3.0", "0"]
+    assert by_name["Bo"][2:] == ["", "3.0", ""]
     assert "\r\n" in raw
     assert "history-9b-gradebook-" in disposition
+
+
+def test_gradebook_csv_says_how_many_written_answers_a_score_still_waits_for(new_school, content):
+    school = new_school({"written": content.WRITTEN_QUIZ})
+    client = school.client("ms-rivera")
+    klass = school.klass("History 9B", school.teacher("ms-rivera"), ("written",))
+    school.take(
+        school.student(klass["id"], "Ada"),
+        {"who-says": "nobody", "plan": {"text": "Ask who wrote the report."}},
+        "written",
+    )
+    rows, _, _ = download(client, f"/teacher/classes/{klass['id']}/gradebook.csv")
+    ada = dict(zip(rows[0], rows[1], strict=True))
+    # The score so far counts the written answer as no points: the sheet says so.
+    assert (ada["written (best)"], ada["written to grade"]) == ("1.0", "1")
 
 
 def test_a_written_answer_a_spreadsheet_would_run_is_neutralised(new_school, content):
