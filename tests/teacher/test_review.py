@@ -659,31 +659,28 @@ def test_gradebook_csv_has_the_kept_score_and_maximum_per_quiz(school, rivera, c
     assert "history-9b-gradebook-" in disposition
 
 
-def test_gradebook_csv_says_how_many_written_answers_a_score_still_waits_for(new_school, content):
+def _written_answer_csv(new_school, content, written: str, what: str):
+    """The CSV of a class where Ada answered the written quiz with `written`."""
     school = new_school({"written": content.WRITTEN_QUIZ})
     client = school.client("ms-rivera")
     klass = school.klass("History 9B", school.teacher("ms-rivera"), ("written",))
     school.take(
         school.student(klass["id"], "Ada"),
-        {"who-says": "nobody", "plan": {"text": "Ask who wrote the report."}},
+        {"who-says": "nobody", "plan": {"text": written}},
         "written",
     )
-    rows, _, _ = download(client, f"/teacher/classes/{klass['id']}/gradebook.csv")
+    return download(client, f"/teacher/classes/{klass['id']}/{what}.csv")[0]
+
+
+def test_gradebook_csv_says_how_many_written_answers_a_score_still_waits_for(new_school, content):
+    rows = _written_answer_csv(new_school, content, "Ask who wrote the report.", "gradebook")
     ada = dict(zip(rows[0], rows[1], strict=True))
     # The score so far counts the written answer as no points: the sheet says so.
     assert (ada["written (best)"], ada["written to grade"]) == ("1.0", "1")
 
 
 def test_a_written_answer_a_spreadsheet_would_run_is_neutralised(new_school, content):
-    school = new_school({"written": content.WRITTEN_QUIZ})
-    client = school.client("ms-rivera")
-    klass = school.klass("History 9B", school.teacher("ms-rivera"), ("written",))
-    school.take(
-        school.student(klass["id"], "Ada"),
-        {"who-says": "nobody", "plan": {"text": '=IMPORTXML("http://x")'}},
-        "written",
-    )
-    rows, _, _ = download(client, f"/teacher/classes/{klass['id']}/responses.csv")
+    rows = _written_answer_csv(new_school, content, '=IMPORTXML("http://x")', "responses")
     answers = {row[5]: row[rows[0].index("answer")] for row in rows[1:]}
     assert answers == {"plan": '\'=IMPORTXML("http://x")', "who-says": "nobody"}
     score = {row[5]: row[rows[0].index("score")] for row in rows[1:]}
