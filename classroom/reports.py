@@ -44,6 +44,9 @@ class QuizReport:
     older_versions: int
     enough_for_discrimination: bool
     waiting: int = 0  # students with a written answer not graded yet (0 points until it is)
+    # Questions the reliability is computed over: one with an answer still to grade has
+    # no score for that student yet, so it is left out until it is graded.
+    reliability_items: int = 0
 
 
 def _by_attempt(rows: Iterable[dict]) -> dict[int, dict[str, Any]]:
@@ -100,6 +103,7 @@ def quiz_report(quiz: Quiz, rows: list[dict]) -> QuizReport:
         older_versions=sum(1 for a in attempts if a["version"] != quiz.version),
         enough_for_discrimination=enough,
         waiting=sum(1 for a in attempts if any(r["score"] is None for r in a["answers"].values())),
+        reliability_items=len(matrix_items),
     )
 
 

@@ -236,6 +236,19 @@ def test_an_ungraded_written_answer_is_left_out_of_its_questions_figures(cat):
     assert move.n == 3
 
 
+def test_reliability_says_it_leaves_out_a_question_with_answers_still_to_grade(cat):
+    fooled = cat.quizzes["fooled"]
+    rows = []
+    for number in range(1, 17):
+        level = None if number == 16 else float(number % 3)
+        move = "passive" if number % 2 else "assurance"
+        answers = {"move": move, "plan": {"text": "Check it."}}
+        rows += attempt_rows(fooled, number, 100 + number, answers, scores={"plan": level})
+    report = reports.quiz_report(fooled, rows)
+    assert report.reliability is not None
+    assert (report.reliability_items, len(fooled.questions)) == (3, 4)
+
+
 def ability_rows(quiz, students: int = 16) -> list[dict]:
     """Students of rising ability; q5 is miskeyed, so the strong get it 'wrong'."""
     rows = []
