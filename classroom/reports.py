@@ -117,8 +117,8 @@ def _item_score(attempt: dict, question: Question) -> float | None:
 
 def _upper_group(attempts: list[dict]) -> set[int]:
     ranked = sorted(range(len(attempts)), key=lambda i: attempts[i]["total"], reverse=True)
-    size = max(1, round(0.27 * len(attempts))) if attempts else 0
-    return set(ranked[:size])
+    # The same top group as the upper-lower index's (stats.upper_lower_index).
+    return set(ranked[: stats.group_size(len(attempts))])
 
 
 def _item_report(

@@ -97,6 +97,11 @@ def item_rest_correlation(item: Sequence[float], totals: Sequence[float]) -> flo
     return _pearson(item, rest)
 
 
+def group_size(count: int, share: float = 0.27) -> int:
+    """Students in the top (or bottom) `share` of `count`: at least one, halves rounded up."""
+    return max(1, math.floor(share * count + 0.5)) if count else 0
+
+
 def upper_lower_index(
     item_fraction: Sequence[float], totals: Sequence[float], share: float = 0.27
 ) -> float | None:
@@ -111,7 +116,7 @@ def upper_lower_index(
         return None
     if not (_finite(item_fraction) and _finite(totals) and math.isfinite(share)):
         return None
-    n = min(max(1, math.floor(share * count + 0.5)), count // 2)
+    n = min(group_size(count, share), count // 2)
     ranked = sorted(range(count), key=lambda i: -totals[i])  # stable: ties keep their order
     upper = [item_fraction[i] for i in ranked[:n]]
     lower = [item_fraction[i] for i in ranked[-n:]]

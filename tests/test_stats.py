@@ -16,6 +16,7 @@ from classroom.stats import (
     distractor_shares,
     facility,
     gain_band,
+    group_size,
     hake_gain,
     histogram,
     is_dichotomous,
@@ -494,6 +495,7 @@ def test_public_api_is_what_the_report_expects():
         "facility",
         "item_rest_correlation",
         "upper_lower_index",
+        "group_size",
         "kr20",
         "cronbach_alpha",
         "is_dichotomous",
@@ -511,3 +513,11 @@ def test_public_api_is_what_the_report_expects():
     }
     assert expected <= public
     assert public - expected <= {"annotations", "math", "statistics", "Mapping", "Sequence"}
+
+
+@pytest.mark.parametrize(
+    ("count", "size"), [(0, 0), (1, 1), (7, 2), (150, 41), (350, 95), (300, 81)]
+)
+def test_the_top_group_is_27_percent_of_the_class_with_halves_rounded_up(count, size):
+    # 0.27 × 150 = 40.5: rounding half to even would make it 40, the upper-lower index 41.
+    assert group_size(count) == size
