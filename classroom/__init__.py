@@ -11,6 +11,8 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from classroom import limits
+
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
 
@@ -23,8 +25,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LESSONS_DIR=str(ROOT / "lessons"),
         QUIZZES_DIR=str(ROOT / "quizzes"),
         CONTENT_RELOAD_SECONDS=2.0,
-        MAX_CONTENT_LENGTH=256 * 1024,
-        MAX_FORM_PARTS=400,
+        MAX_CONTENT_LENGTH=limits.MAX_CONTENT_LENGTH,
+        MAX_FORM_PARTS=limits.MAX_FORM_PARTS,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="classroom_session",

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from classroom import limits
 from classroom.content.lessons import _toml_error_line, _toml_message
 from classroom.content.markdown import dropped_markup, render_inline, render_markdown
 from classroom.content.model import (
@@ -298,7 +299,33 @@ def _questions(
         questions.append(question)
     if not stored:  # a version students took is rebuilt as it was
         problems.extend(_shared_fields(questions, label))
+        problems.extend(_form_size(questions, label))
     return questions
+
+
+# The form's own fields besides the answers: its token and the button pressed.
+_FORM_OWN_FIELDS = 2
+
+
+def _form_size(questions: list[Question], label: str) -> list[Problem]:
+    """The question with which the quiz's form could carry more values than the server
+    takes from one form: no student could save or submit it whole."""
+    total = _FORM_OWN_FIELDS
+    for question in questions:
+        total += question.most_form_values
+        if total > limits.MAX_FORM_PARTS:
+            most = _FORM_OWN_FIELDS + sum(q.most_form_values for q in questions)
+            return [
+                Problem(
+                    label,
+                    question.line or 1,
+                    f'question "{question.id}": with it the quiz\'s form could send more '
+                    f"than the {limits.MAX_FORM_PARTS} values a form may carry (one per "
+                    f"answer, box ticked or confidence; {most} in all), so no student could "
+                    "submit it: split the quiz in two",
+                )
+            ]
+    return []
 
 
 def _shared_fields(questions: list[Question], label: str) -> list[Problem]:

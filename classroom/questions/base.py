@@ -46,6 +46,12 @@ class Question:
         """The names of the form fields that carry the answer."""
         return (self.field_name,)
 
+    @property
+    def most_form_values(self) -> int:
+        """The most values its answer and confidence can send in a form (one per field
+        here; a question of boxes to tick sends one per box ticked)."""
+        return len(self.form_fields) + (1 if self.confidence else 0)
+
 
 class QuestionType(Protocol):
     name: ClassVar[str]

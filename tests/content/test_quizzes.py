@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from support import edit, line_of
 
+from classroom import limits
 from classroom.content import Library, load_catalogue
 from classroom.content.quizzes import quiz_from_snapshot
 from classroom.questions import registered_types
@@ -548,3 +549,44 @@ def test_a_line_separator_pasted_into_a_text_leaves_the_later_lines_where_they_a
             'quizzes/bridge.toml:26: question "who-says": choice 2: id must be lower-case '
             "letters, digits and -"
         ]
+
+
+TICK_BOXES = """
+[[questions]]
+id = "m{n}"
+type = "multiple"
+skill = "sourcing"
+prompt = "Which are sources?"
+explanation = "Named ones."
+confidence = true
+
+[[questions.choices]]
+id = "named"
+text = "A named engineer"
+correct = true
+feedback = "Named, so checkable."
+
+[[questions.choices]]
+id = "unnamed"
+text = "Someone unnamed"
+correct = false
+feedback = "Nobody can check them."
+"""
+
+
+def test_a_quiz_whose_form_could_carry_more_than_a_form_may_is_named_where_it_overflows(
+    author,
+):
+    # Besides its token and button, the form sends who-says's answer, two boxes of
+    # "evidence", and then two boxes and a confidence per question added.
+    added = (limits.MAX_FORM_PARTS - 5) // 3 + 1
+    quiz = QUIZ + "".join(TICK_BOXES.format(n=n) for n in range(1, added + 1))
+    line = line_of(quiz, "[[questions]]", 2 + added)
+    assert author(quiz) == [
+        f'quizzes/bridge.toml:{line}: question "m{added}": with it the quiz\'s form could '
+        f"send more than the {limits.MAX_FORM_PARTS} values a form may carry (one per answer, "
+        f"box ticked or confidence; {5 + 3 * added} in all), so no student could submit it: "
+        "split the quiz in two"
+    ]
+    fits = QUIZ + "".join(TICK_BOXES.format(n=n) for n in range(1, added))
+    assert author(fits) == []
