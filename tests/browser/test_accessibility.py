@@ -130,3 +130,20 @@ def test_no_serious_violations_and_no_scroll_on_a_phone(
     page.wait_for_function(f"window.innerWidth === {PHONE_WIDTH}")
     problem = too_wide(page)
     assert not problem, f"the {name} page is {problem}"
+
+
+# One word as long as the form allows: a long surname, or a name typed without spaces.
+LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff" + "x" * 25
+
+
+@pytest.mark.parametrize("where", ["welcome", "dashboard", "lesson"])
+def test_a_long_name_without_spaces_fits_a_phone(page: Page, live_server: LiveServer, where: str):
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 780})
+    join(page, live_server.url, live_server.join_code, name=LONG_NAME)
+    if where == "dashboard":
+        page.goto(live_server.url + "/")
+    elif where == "lesson":
+        page.goto(f"{live_server.url}/lessons/{LESSON}")
+    expect(page.get_by_text(LONG_NAME, exact=False).first).to_be_visible()
+    problem = too_wide(page)
+    assert not problem, f"the {where} page is {problem}"
