@@ -147,3 +147,43 @@ def test_a_long_name_without_spaces_fits_a_phone(page: Page, live_server: LiveSe
     expect(page.get_by_text(LONG_NAME, exact=False).first).to_be_visible()
     problem = too_wide(page)
     assert not problem, f"the {where} page is {problem}"
+
+
+# The focused element's outline colour and the background it is drawn on: the first
+# ancestor (from the parent up) with an opaque background colour.
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  let under = el.parentElement;
+  while (under && (rgb(getComputedStyle(under).backgroundColor)[3] ?? 1) === 0) {
+    under = under.parentElement;
+  }
+  const back = under ? getComputedStyle(under).backgroundColor : 'rgb(255, 255, 255)';
+  return {name: (el.innerText || el.id || el.tagName).trim().slice(0, 40),
+          ring: rgb(getComputedStyle(el).outlineColor).slice(0, 3), back: rgb(back).slice(0, 3)};
+}"""
+
+
+def contrast(one: list[float], two: list[float]) -> float:
+    """WCAG's contrast ratio of two sRGB colours."""
+
+    def luminance(rgb: list[float]) -> float:
+        parts = [c / 255 for c in rgb]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in parts]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    light, dark = sorted((luminance(one), luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_every_focus_ring_stands_out_from_what_is_behind_it(page: Page, live_server: LiveServer):
+    """Tab through the dashboard, header links included: each ring has 3:1 contrast."""
+    join(page, live_server.url, live_server.join_code)
+    page.goto(live_server.url + "/")
+    faint = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        if contrast(ring["ring"], ring["back"]) < 3:
+            faint.append(f"{ring['name']!r}: {ring['ring']} on {ring['back']}")
+    assert not faint, f"focus rings under 3:1 contrast: {sorted(set(faint))}"
