@@ -38,14 +38,27 @@ def read_quiz(quiz: Quiz, form: MultiDict) -> tuple[dict[str, tuple[Any, int | N
     return posted, errors
 
 
-def by_number(error: InvalidAnswer, question: Question, number: int) -> str:
+class QuestionError(str):
+    """A message about one question that knows the question (its id, and its number on
+    the page), so that the page can link to the question and say it there too."""
+
+    question_id: str
+    number: int
+
+    def __new__(cls, message: str, question_id: str, number: int) -> QuestionError:
+        error = super().__new__(cls, message)
+        error.question_id, error.number = question_id, number
+        return error
+
+
+def by_number(error: InvalidAnswer, question: Question, number: int) -> QuestionError:
     """The error as a student reads it: the question named by the number the page shows,
     never by its id, which the student never sees."""
     message = str(error)
     named = message.replace(f'question "{question.id}"', f"question {number}")
     if named == message:
         named = f"Question {number}: {message}"
-    return named[0].upper() + named[1:]
+    return QuestionError(named[0].upper() + named[1:], question.id, number)
 
 
 def number_of(quiz: Quiz, question: Question) -> int:

@@ -145,6 +145,7 @@ def _render_quiz(
         blank_questions=blank_questions,
         confidence_levels=CONFIDENCE_LEVELS,
         note=note,
+        question_errors={e.question_id: e for e in errors if hasattr(e, "question_id")},
     ), status
 
 

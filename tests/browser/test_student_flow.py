@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -315,15 +317,26 @@ def test_a_slow_autosave_never_overwrites_a_newer_answer(page: Page, live_server
     expect(choice_input(page, q, second)).to_be_checked()
 
 
-def test_without_javascript_an_order_to_fix_costs_none_of_the_other_answers(
-    browser: Browser, live_server: LiveServer
-):
-    context = browser.new_context(java_script_enabled=False)
+@contextmanager
+def student_on_quiz(
+    browser: Browser, server: LiveServer, name: str, scripts: bool = True
+) -> Iterator[Page]:
+    """A student's own browser, with or without JavaScript, joined and on the quiz."""
+    context = browser.new_context(java_script_enabled=scripts)
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
-        join(page, live_server.url, live_server.join_code, "Barbara")
-        page.goto(f"{live_server.url}/quizzes/{QUIZ}")
+        join(page, server.url, server.join_code, name)
+        page.goto(f"{server.url}/quizzes/{QUIZ}")
+        yield page
+    finally:
+        context.close()
+
+
+def test_without_javascript_an_order_to_fix_costs_none_of_the_other_answers(
+    browser: Browser, live_server: LiveServer
+):
+    with student_on_quiz(browser, live_server, "Barbara", scripts=False) as page:
         questions = quiz_questions(live_server.app)
         order = of_type(questions, "order")
         first = questions[0]
@@ -357,5 +370,26 @@ def test_without_javascript_an_order_to_fix_costs_none_of_the_other_answers(
         page.get_by_role("button", name="Submit answers").click()
         expect(page).to_have_url(RESULTS_URL)
         assert stored_answers(live_server.app, "Barbara")[order.id]["answer"] == key(order)
-    finally:
-        context.close()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
+def test_a_refused_submit_leads_to_the_question_to_fix(
+    browser: Browser, live_server: LiveServer, scripts: bool
+):
+    """The summary has focus and links to the question, which says what is wrong."""
+    with student_on_quiz(browser, live_server, "Chidi", scripts=scripts) as page:
+        order = of_type(quiz_questions(live_server.app), "order")
+        for item in order.items:  # every item at position 1
+            position_select(page, order, item).select_option(label="1")
+        page.get_by_role("button", name="Submit answers").click()
+
+        problem = page.get_by_role("alert")
+        expect(problem).to_be_focused()
+        page.keyboard.press("Tab")
+        link = problem.get_by_role("link", name=re.compile(rf"^In question {order.number}, "))
+        expect(link).to_be_focused()
+        expect(save_status(page, order)).to_contain_text("give each item a different position")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(rf"#number-{order.number}$"))
+        page.keyboard.press("Tab")  # on into the question, from where the link led
+        expect(position_select(page, order, order.items[0])).to_be_focused()
