@@ -34,6 +34,7 @@ from steps import (
     review_region,
     save_status,
     stored_answers,
+    written_answer,
 )
 
 from classroom.db import get_db
@@ -393,3 +394,24 @@ def test_a_refused_submit_leads_to_the_question_to_fix(
         expect(page).to_have_url(re.compile(rf"#number-{order.number}$"))
         page.keyboard.press("Tab")  # on into the question, from where the link led
         expect(position_select(page, order, order.items[0])).to_be_focused()
+
+
+@pytest.mark.parametrize("leave", ["link", "reload"])
+def test_words_typed_just_before_leaving_the_page_are_kept(
+    page: Page, live_server: LiveServer, leave: str
+):
+    """Leaving at once, before the pause that saves a written answer: nothing is lost."""
+    join(page, live_server.url, live_server.join_code, "Dara")
+    page.goto(f"{live_server.url}/quizzes/{QUIZ}")
+    written = of_type(quiz_questions(live_server.app), "text")
+    written_answer(page, written).click()
+    page.keyboard.type("Who counted the million?")
+    if leave == "link":
+        page.get_by_role("link", name="My quizzes").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("My quizzes")
+    else:
+        page.reload()
+    # A fresh tab shows what the server kept, not what the browser restored.
+    fresh = page.context.new_page()
+    fresh.goto(f"{live_server.url}/quizzes/{QUIZ}")
+    expect(written_answer(fresh, written)).to_have_value("Who counted the million?")

@@ -65,6 +65,7 @@
   function save(fieldset, retried) {
     var id = fieldset.getAttribute("data-question");
     var status = fieldset.querySelector(".save-status");
+    delete waiting[id];
     if (busy[id] && !retried) { again[id] = true; return; }
     busy[id] = true;
     show(status, "Saving…");
@@ -99,7 +100,9 @@
       });
   }
 
-  var timers = {};
+  // The questions whose latest answer is not yet sent (waiting for their timer, or
+  // for an earlier save of the same question to come back).
+  var timers = {}, waiting = {};
   function changed(event, delay) {
     var fieldset = event.target.closest("fieldset.question");
     if (!fieldset) { return; }
@@ -110,8 +113,24 @@
     // At once, not when the save goes out: "Saved" must never describe an older answer.
     show(fieldset.querySelector(".save-status"), "Saving…");
     clearTimeout(timers[id]);
+    waiting[id] = fieldset;
     timers[id] = setTimeout(function () { save(fieldset, false); }, delay);
   }
+
+  // Leaving the page (a link, a reload, a closed tab) before an answer's timer runs
+  // must not lose it: send it now, in a request that outlives the page.
+  window.addEventListener("pagehide", function () {
+    Object.keys(timers).forEach(function (id) { clearTimeout(timers[id]); });
+    Object.keys(again).forEach(function (id) {
+      if (again[id]) { waiting[id] = document.getElementById("question-" + id); }
+    });
+    Object.keys(waiting).forEach(function (id) {
+      fetch(url, {method: "POST", body: payload(waiting[id]), credentials: "same-origin",
+                  keepalive: true, headers: {"Accept": "application/json"}});
+    });
+    waiting = {};
+  });
+
   // Choices are saved at once; text when the box is left, and a moment after
   // typing stops (a textarea's "change" only fires when it loses focus).
   form.addEventListener("change", function (event) {
