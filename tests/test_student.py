@@ -12,6 +12,7 @@ from support import FIXTURES, make_app
 from classroom.db import get_db
 from classroom.library import catalogue
 from classroom.store import classes as class_store
+from classroom.store import students as student_store
 from classroom.store import teachers
 
 QUIZ = "/quizzes/sample-quiz"
@@ -391,6 +392,20 @@ def test_autosave_into_a_submitted_attempt_is_refused(app, joined):
     response = joined.autosave(attempt_id, "who-says", "minister")
     assert response.status_code == 409
     assert responses(app, attempt_id) == {"who-says": '"nobody"'}
+
+
+def test_an_autosave_after_signing_out_says_to_come_back_with_the_resume_code(app, joined):
+    """Signed out by a new resume code: joining again would make a new student without
+    these answers, where the resume code brings the student back to them."""
+    attempt_id = joined.open_quiz()
+    with app.app_context():
+        student_id = get_db().execute("SELECT id FROM students").fetchone()[0]
+        student_store.replace_resume_code(get_db(), student_id)
+    response = joined.autosave(attempt_id, "who-says", "minister")
+    assert response.status_code == 401
+    message = response.get_json()["error"]
+    assert "resume code" in message
+    assert "join" not in message.lower()
 
 
 def test_a_retake_sent_twice_starts_one_new_attempt_and_stops_at_the_limit(app, joined):

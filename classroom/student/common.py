@@ -26,6 +26,11 @@ from classroom.store import throttle
 from classroom.student import bp
 
 CODE_FAILURES_PER_MINUTE = 10  # wrong join or resume codes from one address
+# Joining again would make a new student without the answers: the resume code leads back.
+SIGNED_OUT = (
+    "You are signed out. In a new tab, come back with your resume code (your teacher can "
+    "give you a new one), then choose this answer again."
+)
 
 
 def current_student() -> dict[str, Any] | None:
@@ -61,7 +66,7 @@ def student_required(view: Callable) -> Callable:
             if request.method == "POST" and request.path.endswith("/answers"):
                 archived = g.get("archived_class")
                 message = archived_message(archived) if archived else None
-                return jsonify(error=message or "Join your class again to keep saving."), 401
+                return jsonify(error=message or SIGNED_OUT), 401
             if not g.get("archived_class"):  # the join page says why, for an archived class
                 flash("Join your class (or use your resume code) to take quizzes.", "info")
             return redirect(url_for("student.home"))
