@@ -85,6 +85,14 @@ def test_a_written_answer_waits_for_the_teacher_who_grades_it_on_the_rubric(writ
     assert "Graded: 2 of 2, <strong>Proficient</strong>" in after
 
 
+def test_a_written_answer_waiting_promises_no_higher_score(written):
+    """It may be graded at the lowest level, for no points."""
+    school, teacher, klass, ada = written
+    page = text(ada.get(submit(ada, "It is all true.")))
+    assert "will rise" not in page
+    assert "1 written answer awaiting grading by your teacher: your score counts it" in page
+
+
 @pytest.mark.parametrize("level", ["3", "-1", "", "two", "1.5"])
 def test_a_level_not_in_the_rubric_is_refused_and_changes_nothing(written, level):
     school, teacher, klass, ada = written
