@@ -227,3 +227,30 @@ def test_after_each_answer_without_javascript_saving_makes_nothing_final(
             first.id: wrong_answer(first),
             second.id: key(second),
         }
+
+
+@pytest.mark.parametrize("scripted", [True, False], ids=["javascript", "no-javascript"])
+def test_enter_on_a_choice_never_checks_another_question(
+    browser: Browser, live_server: LiveServer, scripted: bool
+):
+    """Enter in a form presses its first submit button, which was the first question's
+    "Check answer": pressing it on the second question's choice made the first final."""
+    assign(live_server, feedback="after_each")
+    with student(browser, live_server, scripted=scripted) as page:
+        page.goto(f"{live_server.url}/quizzes/{QUIZ}")
+        first, second = [q for q in quiz_questions(live_server.app) if q.type == "single"][:2]
+        answer_with_mouse(page, first, key(first))
+        if scripted:
+            expect_saved(page, first)
+        box = choice_input(page, second, second.choice(key(second)))
+        box.focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        if scripted:  # the answer saves itself: the student stays where they are
+            expect(box).to_be_focused()
+            expect(page).to_have_url(re.compile(rf"/quizzes/{QUIZ}$"))
+        expect(check_button(page, first)).to_be_visible()  # not final
+        expect(question_group(page, first)).not_to_contain_text("Checked: ")
+        stored = stored_answers(live_server.app, "Grace")
+        assert stored[first.id]["checked_at"] is None

@@ -140,6 +140,14 @@
     if (event.target.tagName === "TEXTAREA") { changed(event, 1000); }
   });
 
+  // Enter on a choice would post the whole form and reload the page at its end: the
+  // answer saves itself, so the student stays where they are.
+  form.addEventListener("keydown", function (event) {
+    if (url && event.key === "Enter" && event.target.tagName === "INPUT") {
+      event.preventDefault();
+    }
+  });
+
   var submitted = false;
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
