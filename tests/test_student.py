@@ -423,6 +423,18 @@ def test_a_retake_sent_twice_starts_one_new_attempt_and_stops_at_the_limit(app, 
     assert count(app, "SELECT count(*) FROM attempts") == 2  # the quiz allows two
 
 
+def test_the_last_attempt_allowed_says_there_is_no_other(app, joined):
+    first = joined.open_quiz()
+    page = text(joined.client.get(joined.send(first, {"who-says": "minister"}).location))
+    assert "Try again (1 attempt left)" in page
+    assert "You have used" not in page
+    joined.client.post(f"{QUIZ}/retake", data={"after": "1"})
+    second = joined.open_quiz()
+    page = text(joined.client.get(joined.send(second, {"who-says": "nobody"}).location))
+    assert "Try again" not in page
+    assert "You have used every attempt this quiz allows." in page
+
+
 def test_an_attempt_is_reviewed_against_the_quiz_the_student_saw(tmp_path):
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
