@@ -187,3 +187,16 @@ def test_every_focus_ring_stands_out_from_what_is_behind_it(page: Page, live_ser
         if contrast(ring["ring"], ring["back"]) < 3:
             faint.append(f"{ring['name']!r}: {ring['ring']} on {ring['back']}")
     assert not faint, f"focus rings under 3:1 contrast: {sorted(set(faint))}"
+
+
+def test_a_refused_join_puts_focus_on_what_to_fix(page: Page, live_server: LiveServer):
+    """By keyboard: the summary has focus, and the next Tab is its link to the field."""
+    page.goto(live_server.url + "/")
+    page.get_by_label("Class code").fill("ZZZZZZZZ")
+    page.get_by_label("Your name").fill("Ada")
+    page.get_by_label("Your name").press("Enter")
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("No open class has this code")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link", name=re.compile("No open class"))).to_be_focused()
