@@ -22,6 +22,7 @@ from steps import (
     answer_with_mouse,
     assert_answer_shown,
     choice_input,
+    confidence_input,
     expect_saved,
     join,
     key,
@@ -415,3 +416,19 @@ def test_words_typed_just_before_leaving_the_page_are_kept(
     fresh = page.context.new_page()
     fresh.goto(f"{live_server.url}/quizzes/{QUIZ}")
     expect(written_answer(fresh, written)).to_have_value("Who counted the million?")
+
+
+def test_how_sure_before_an_answer_is_not_called_saved(page: Page, live_server: LiveServer):
+    """A confidence is kept with an answer, never alone: the page says so, rather than
+    "Saved" for a choice that a reload would not show."""
+    join(page, live_server.url, live_server.join_code, "Esi")
+    page.goto(f"{live_server.url}/quizzes/{QUIZ}")
+    q = next(q for q in quiz_questions(live_server.app) if q.confidence)
+    confidence_input(page, q, 3).click()
+    expect(save_status(page, q)).to_have_text(
+        "Not saved yet: choose an answer too, and how sure you are is saved with it."
+    )
+    answer_with_mouse(page, q, key(q))
+    expect_saved(page, q)
+    page.reload()
+    expect(confidence_input(page, q, 3)).to_be_checked()

@@ -89,7 +89,14 @@
         }
         if (resend()) { return; }
         if (result.ok) {
-          show(status, result.body.answered === false ? "Saved: not answered yet" : "Saved");
+          var text = "Saved";
+          if (result.body.answered === false) {
+            // A confidence is stored with an answer, never on its own.
+            text = fieldset.querySelector("input[name^='c-']:checked") ?
+              "Not saved yet: choose an answer too, and how sure you are is saved with it." :
+              "Saved: not answered yet";
+          }
+          show(status, text);
           return;
         }
         show(status, "Not saved: " + (result.body.error || "try “Save answers”."), true);
