@@ -432,3 +432,17 @@ def test_how_sure_before_an_answer_is_not_called_saved(page: Page, live_server: 
     expect_saved(page, q)
     page.reload()
     expect(confidence_input(page, q, 3)).to_be_checked()
+
+
+def test_an_order_with_positions_missing_is_not_called_saved(page: Page, live_server: LiveServer):
+    """An order is stored once every item has its own position: until then the page says
+    so, rather than "Saved" for positions that a reload would not show."""
+    join(page, live_server.url, live_server.join_code, "Femi")
+    page.goto(f"{live_server.url}/quizzes/{QUIZ}")
+    order = of_type(quiz_questions(live_server.app), "order")
+    position_select(page, order, order.items[0]).select_option(label="1")
+    expect(save_status(page, order)).to_have_text(
+        "Not saved yet: give every item its own position, and the order is saved."
+    )
+    answer_with_mouse(page, order, key(order))
+    expect_saved(page, order)

@@ -53,6 +53,19 @@
     return data;
   }
 
+  // What a question saved as "not answered" says: a partial order and a confidence
+  // are stored only with a whole answer, so they must not be called saved.
+  function notYet(fieldset) {
+    var positions = fieldset.querySelectorAll("select.order-select");
+    if (Array.prototype.some.call(positions, function (select) { return select.value; })) {
+      return "Not saved yet: give every item its own position, and the order is saved.";
+    }
+    if (fieldset.querySelector("input[name^='c-']:checked")) {
+      return "Not saved yet: choose an answer too, and how sure you are is saved with it.";
+    }
+    return "Saved: not answered yet";
+  }
+
   function show(status, text, isError) {
     status.textContent = text;
     status.classList.toggle("error", !!isError);
@@ -89,14 +102,7 @@
         }
         if (resend()) { return; }
         if (result.ok) {
-          var text = "Saved";
-          if (result.body.answered === false) {
-            // A confidence is stored with an answer, never on its own.
-            text = fieldset.querySelector("input[name^='c-']:checked") ?
-              "Not saved yet: choose an answer too, and how sure you are is saved with it." :
-              "Saved: not answered yet";
-          }
-          show(status, text);
+          show(status, result.body.answered === false ? notYet(fieldset) : "Saved");
           return;
         }
         show(status, "Not saved: " + (result.body.error || "try “Save answers”."), true);
