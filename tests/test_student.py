@@ -408,6 +408,16 @@ def test_an_autosave_after_signing_out_says_to_come_back_with_the_resume_code(ap
     assert "join" not in message.lower()
 
 
+def test_an_autosave_after_submitting_in_another_tab_says_where_the_results_are(app, joined):
+    attempt_id = joined.open_quiz()
+    joined.send(attempt_id, {"who-says": "nobody"})  # from another tab
+    message = joined.autosave(attempt_id, "who-says", "minister").get_json()["error"]
+    assert message == (
+        "This attempt is already submitted, perhaps from another tab: "
+        "your results are under “My quizzes”."
+    )
+
+
 def test_a_retake_sent_twice_starts_one_new_attempt_and_stops_at_the_limit(app, joined):
     first = joined.open_quiz()
     joined.send(first, {"who-says": "minister"})

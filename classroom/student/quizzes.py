@@ -262,7 +262,10 @@ def autosave(slug: str, attempt_id: int):
     if not attempt_store.save_answers(
         get_db(), attempt_id, current_student()["id"], posted, keep_checked=one_by_one
     ):
-        return jsonify(error="This attempt is already submitted."), 409
+        return jsonify(
+            error="This attempt is already submitted, perhaps from another tab: "
+            "your results are under “My quizzes”."
+        ), 409
     # An incomplete answer (an order with positions missing) saves as no answer yet.
     return jsonify(saved=True, question=question.id, answered=posted[question.id][0] is not None)
 
