@@ -137,6 +137,17 @@ def test_a_closed_quiz_is_refused(app, client, joined, assign):
     assert count(app, "SELECT count(*) FROM attempts") == 0
 
 
+def test_a_closed_quiz_speaks_of_saved_answers_only_to_those_who_started(
+    app, client, joined, assign
+):
+    assign(closes_at=PAST)
+    assert "Answers you saved" not in text(client.get(QUIZ))
+    assign(closes_at=None)
+    joined.autosave(joined.open_quiz(), "who-says", "minister")
+    assign(closes_at=PAST)
+    assert "Answers you saved before then are kept for your teacher." in text(client.get(QUIZ))
+
+
 def test_answers_to_an_attempt_started_before_the_close_are_refused_after_it(
     app, client, joined, assign
 ):

@@ -65,15 +65,17 @@ def quiz(slug: str):
     if latest is not None and latest["submitted_at"] is not None:
         return redirect(url_for("student.results", slug=slug, attempt_id=latest["id"]))
     if not access.open:
-        return _not_open(current, access)
+        return _not_open(current, access, started=latest is not None)
     attempt = latest or attempt_store.open_or_start(db, student["id"], current)
     note = session.pop("question_note", None)  # set by a check with nothing to check
     note = (note[1], note[2]) if note and note[0] == attempt["id"] else None
     return _render_quiz(attempt, attempt_store.answers(db, attempt["id"]), access, note=note)
 
 
-def _not_open(quiz: Any, access: QuizAccess):
-    return render_template("student/not_open.html", quiz=quiz, access=access), 403
+def _not_open(quiz: Any, access: QuizAccess, started: bool = True):
+    """Why the quiz cannot be taken now; `started`: the student has an attempt at it."""
+    page = render_template("student/not_open.html", quiz=quiz, access=access, started=started)
+    return page, 403
 
 
 def _attempt_quiz(slug: str, attempt_id: int):
