@@ -69,7 +69,15 @@ def quiz(slug: str):
     attempt = latest or attempt_store.open_or_start(db, student["id"], current)
     note = session.pop("question_note", None)  # set by a check with nothing to check
     note = (note[1], note[2]) if note and note[0] == attempt["id"] else None
-    return _render_quiz(attempt, attempt_store.answers(db, attempt["id"]), access, note=note)
+    saved_note = session.pop("saved_note", None)  # set by "Save answers"
+    saved_note = saved_note[1] if saved_note and saved_note[0] == attempt["id"] else None
+    return _render_quiz(
+        attempt,
+        attempt_store.answers(db, attempt["id"]),
+        access,
+        note=note,
+        saved_note=saved_note,
+    )
 
 
 def _not_open(quiz: Any, access: QuizAccess, started: bool = True):
@@ -101,8 +109,10 @@ def _render_quiz(
     status: int = 200,
     errors: list[str] = (),
     note: tuple[str, str] | None = None,
+    saved_note: str | None = None,
 ):
-    """The quiz form; `note` is (question id, what to say under that question)."""
+    """The quiz form; `note` is (question id, what to say under that question), and
+    `saved_note` what a save says beside the buttons, where the page opens again."""
     quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
     lesson = catalogue().lessons.get(quiz_version.lesson)
     reread = once_per_version("student/_reading.html", lesson, lesson=lesson) if lesson else ""
@@ -147,6 +157,7 @@ def _render_quiz(
         blank_questions=blank_questions,
         confidence_levels=CONFIDENCE_LEVELS,
         note=note,
+        saved_note=saved_note,
         question_errors={e.question_id: e for e in errors if hasattr(e, "question_id")},
     ), status
 
@@ -206,7 +217,10 @@ def save_or_submit(slug: str, attempt_id: int):
         return _fix_and_resend(attempt, access, action, errors)
     kept = saved.keys() - posted.keys()  # answers the form did not carry stay as they were
     answered = len(kept) + sum(1 for answer, _ in posted.values() if answer is not None)
-    flash(f"Saved: {answered} of {len(quiz_version.questions)} questions answered.", "success")
+    # Said beside the buttons, where the page opens again: a message at the top of the
+    # page would be out of sight.
+    saved_note = f"Saved: {answered} of {len(quiz_version.questions)} questions answered."
+    session["saved_note"] = [attempt_id, saved_note]
     return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
 
 

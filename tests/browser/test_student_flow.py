@@ -446,3 +446,16 @@ def test_an_order_with_positions_missing_is_not_called_saved(page: Page, live_se
     )
     answer_with_mouse(page, order, key(order))
     expect_saved(page, order)
+
+
+def test_without_javascript_saving_says_saved_where_the_page_opens(
+    browser: Browser, live_server: LiveServer
+):
+    """The page opens again at the buttons: the confirmation is there, not at the top."""
+    with student_on_quiz(browser, live_server, "Gita", scripts=False) as page:
+        questions = quiz_questions(live_server.app)
+        answer_with_mouse(page, questions[0], key(questions[0]))
+        page.get_by_role("button", name="Save answers").click()
+        saved = page.get_by_role("status").filter(has_text="Saved:")
+        expect(saved).to_have_text(f"Saved: 1 of {len(questions)} questions answered.")
+        expect(saved).to_be_in_viewport()
