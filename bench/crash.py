@@ -152,7 +152,9 @@ class Traffic:
             if saved.status != 200 or json.loads(saved.body).get("saved") is not True:
                 return self._odd("autosave", saved)
             self.saves[(quiz.attempt_id, question_id)] = answers[question_id]
-        fields = [("csrf_token", quiz.csrf_token), ("action", "submit")]
+        # Only the choice and evidence questions are answered: the others are submitted
+        # blank, with the button a student presses once told of them.
+        fields = [("csrf_token", quiz.csrf_token), ("action", "submit-unanswered")]
         for question_id, answer in answers.items():
             fields += [(f"q-{question_id}", v) for v in _values(answer)]
         submitted = await self._send(browser.post(quiz.action, fields))

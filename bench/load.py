@@ -289,7 +289,9 @@ async def step_autosave(browser: Browser, student: Student, rec: Recorder, ctx: 
 async def step_submit(browser: Browser, student: Student, rec: Recorder, ctx: dict) -> None:
     quiz = student.quiz
     assert quiz is not None
-    fields = [("csrf_token", quiz.csrf_token), ("action", "submit")]
+    # Only the choice and evidence questions are answered: the others are submitted
+    # blank, with the button a student presses once told of them.
+    fields = [("csrf_token", quiz.csrf_token), ("action", "submit-unanswered")]
     for question_id, answer in student.answers.items():
         values = answer if isinstance(answer, list) else [answer]
         fields += [(f"q-{question_id}", v) for v in values]

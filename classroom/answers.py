@@ -11,6 +11,10 @@ from classroom.numbers import whole_number
 from classroom.questions import InvalidAnswer, Question, question_type
 
 CONFIDENCE_LEVELS = {1: "Guessing", 2: "Fairly sure", 3: "Very sure"}
+# The quiz form's buttons that submit it: "Submit answers", which asks first when a
+# question is left blank, and the button that question shows, which submits as it is.
+SUBMIT = "submit"
+SUBMIT_UNANSWERED = "submit-unanswered"
 
 
 def read_question(question: Question, form: MultiDict) -> tuple[Any, int | None]:

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from classroom import create_app
+from classroom.answers import SUBMIT_UNANSWERED
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -63,8 +64,14 @@ class StudentActions:
         )
 
     def send(
-        self, attempt_id: int, answers: dict, action: str = "submit", slug: str = "sample-quiz"
+        self,
+        attempt_id: int,
+        answers: dict,
+        action: str = SUBMIT_UNANSWERED,
+        slug: str = "sample-quiz",
     ):
+        """Post the quiz form with these answers; by default submit it as it is, blanks
+        and all, as a student does once told which questions have no answer."""
         data = {f"q-{qid}": value for qid, value in answers.items()}
         data["action"] = action
         return self.client.post(f"/quizzes/{slug}/attempts/{attempt_id}", data=data)

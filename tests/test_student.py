@@ -348,6 +348,36 @@ def test_the_results_show_the_score_the_key_and_every_choices_feedback(app, join
             assert html.unescape(str(choice.feedback_html)) in shown
 
 
+def test_submitting_with_a_question_left_blank_asks_first_and_keeps_the_answers(app, joined):
+    """A quiz is submitted once: a question skipped by mistake must not cost the attempt."""
+    attempt_id = joined.open_quiz()
+    asked = joined.send(attempt_id, {"who-says": "nobody"}, action="submit")
+    assert asked.status_code == 302
+    assert asked.headers["Location"].endswith(f"{QUIZ}#submit")
+    assert count(app, "SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL") == 0
+    assert responses(app, attempt_id) == {"who-says": '"nobody"'}
+
+    page = text(joined.client.get(QUIZ))
+    notice = re.search(r'<div class="confirm-submit".*?</div>', page, re.S).group(0)
+    assert '<a href="#number-2">2</a>' in notice
+    assert "has no answer. Your answers are saved." in notice
+    assert 'value="submit-unanswered"' in notice and "Submit with 1 unanswered" in notice
+    # Asked once: the page opened again later says nothing of it.
+    assert "confirm-submit" not in text(joined.client.get(QUIZ))
+
+    submitted = joined.send(attempt_id, {"who-says": "nobody"}, action="submit-unanswered")
+    assert submitted.headers["Location"].endswith(f"/attempts/{attempt_id}/results")
+    assert count(app, "SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL") == 1
+
+
+def test_submitting_every_answer_is_not_asked_about(app, joined):
+    attempt_id = joined.open_quiz()
+    sent = joined.send(
+        attempt_id, {"who-says": "nobody", "strong-evidence": "report"}, action="submit"
+    )
+    assert sent.headers["Location"].endswith(f"/attempts/{attempt_id}/results")
+
+
 def test_the_quiz_page_leads_to_the_results_once_submitted(joined):
     attempt_id = joined.open_quiz()
     joined.send(attempt_id, {"who-says": "nobody"})
@@ -472,7 +502,8 @@ def test_an_attempt_is_reviewed_against_the_quiz_the_student_saw(tmp_path):
         path.write_text(edited, encoding="utf-8")
 
         response = client.post(
-            f"{QUIZ}/attempts/{attempt_id}", data={"q-who-says": "nobody", "action": "submit"}
+            f"{QUIZ}/attempts/{attempt_id}",
+            data={"q-who-says": "nobody", "action": "submit-unanswered"},
         )
         assert response.status_code == 302
         results = text(client.get(f"{QUIZ}/attempts/{attempt_id}/results"))

@@ -37,15 +37,15 @@ from werkzeug.utils import redirect
 
 from classroom import grading
 from classroom.access import QuizAccess, access_from
-from classroom.answers import read_question, read_quiz
+from classroom.answers import SUBMIT, SUBMIT_UNANSWERED, read_question, read_quiz
 from classroom.content import Quiz
 from classroom.questions import InvalidAnswer
 from classroom.sessions import RememberingSessionInterface, csrf_matches
 from classroom.store import attempts as attempt_store
 from classroom.views import FormValues, security_headers
 
-AUTOSAVE = re.compile(r"/quizzes/([^/]+)/attempts/([0-9]{1,18})/answers")
-SUBMIT = re.compile(r"/quizzes/([^/]+)/attempts/([0-9]{1,18})")
+AUTOSAVE_PATH = re.compile(r"/quizzes/([^/]+)/attempts/([0-9]{1,18})/answers")
+SUBMIT_PATH = re.compile(r"/quizzes/([^/]+)/attempts/([0-9]{1,18})")
 FORM_TYPE = "application/x-www-form-urlencoded"
 # A path that HTML escaping and URL quoting both leave as it is.
 PLAIN_PATH = re.compile(r"[A-Za-z0-9/_.~%-]+")
@@ -77,8 +77,8 @@ class FastPath:
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "POST":
             path = environ.get("PATH_INFO", "")
-            autosave = AUTOSAVE.fullmatch(path)
-            submit = None if autosave else SUBMIT.fullmatch(path)
+            autosave = AUTOSAVE_PATH.fullmatch(path)
+            submit = None if autosave else SUBMIT_PATH.fullmatch(path)
             match = autosave or submit
             body = self._read_body(environ) if match else None
             if match and body is not None:
@@ -126,11 +126,14 @@ class FastPath:
         if found is None:
             return None
         student_id, quiz, form = found
-        if form.get("action") != "submit":
+        action = form.get("action")
+        if action not in (SUBMIT, SUBMIT_UNANSWERED):
             return None
         posted, errors = read_quiz(quiz, form)
         if errors:
             return None
+        if action == SUBMIT and any(answer is None for answer, _ in posted.values()):
+            return None  # the view asks first, and saves the answers meanwhile
         attempt_store.submit(
             self._db(),
             attempt_id,

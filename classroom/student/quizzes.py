@@ -20,6 +20,8 @@ from classroom import csrf, grading
 from classroom.access import QuizAccess, access_from, quiz_access
 from classroom.answers import (
     CONFIDENCE_LEVELS,
+    SUBMIT,
+    SUBMIT_UNANSWERED,
     as_form_values,
     by_number,
     number_of,
@@ -71,12 +73,15 @@ def quiz(slug: str):
     note = (note[1], note[2]) if note and note[0] == attempt["id"] else None
     saved_note = session.pop("saved_note", None)  # set by "Save answers"
     saved_note = saved_note[1] if saved_note and saved_note[0] == attempt["id"] else None
+    blank = session.pop("unanswered", None)  # set by a submit with questions left blank
+    blank = blank[1] if blank and blank[0] == attempt["id"] else []
     return _render_quiz(
         attempt,
         attempt_store.answers(db, attempt["id"]),
         access,
         note=note,
         saved_note=saved_note,
+        unanswered=blank,
     )
 
 
@@ -110,6 +115,7 @@ def _render_quiz(
     errors: list[str] = (),
     note: tuple[str, str] | None = None,
     saved_note: str | None = None,
+    unanswered: list[int] = (),
 ):
     """The quiz form; `note` is (question id, what to say under that question), and
     `saved_note` what a save says beside the buttons, where the page opens again."""
@@ -158,6 +164,8 @@ def _render_quiz(
         confidence_levels=CONFIDENCE_LEVELS,
         note=note,
         saved_note=saved_note,
+        unanswered=unanswered,
+        submit_unanswered=SUBMIT_UNANSWERED,
         question_errors={e.question_id: e for e in errors if hasattr(e, "question_id")},
     ), status
 
@@ -182,11 +190,12 @@ def save_or_submit(slug: str, attempt_id: int):
     db = get_db()
     posted, errors = read_quiz(quiz_version, request.form)
     action = request.form.get("action", "save")
+    submitting = action in (SUBMIT, SUBMIT_UNANSWERED)
     # What was saved before is needed to leave checked answers out, to show the page
     # again, or to count a save's answers; a valid submit does without the read.
     token_ok = csrf_ok(request.form.get("csrf_token"))
     one_by_one = access.feedback == "after_each"
-    needs_saved = one_by_one or errors or not token_ok or action != "submit"
+    needs_saved = one_by_one or errors or not token_ok or not submitting
     saved = attempt_store.answers(db, attempt_id) if needs_saved else {}
     if one_by_one:
         # An answer whose feedback was shown is final; the others may still change.
@@ -195,7 +204,14 @@ def save_or_submit(slug: str, attempt_id: int):
         shown = {**saved, **as_form_values(posted)}
         return _render_quiz(attempt, shown, access, 400, [*errors, TOKEN_EXPIRED])
     student_id = current_student()["id"]
-    if action == "submit" and not errors:
+    blank = unanswered(quiz_version, posted) if submitting and not errors else []
+    if blank and action == SUBMIT:
+        # A quiz is submitted once, so a question left blank by mistake would cost the
+        # attempt: the answers are saved, and the student is asked first.
+        attempt_store.save_answers(db, attempt_id, student_id, posted, keep_checked=one_by_one)
+        session["unanswered"] = [attempt_id, blank]
+        return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
+    if submitting and not errors:
         attempt_store.submit(
             db,
             attempt_id,
@@ -224,6 +240,15 @@ def save_or_submit(slug: str, attempt_id: int):
     return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
 
 
+def unanswered(quiz_version: Any, posted: dict) -> list[int]:
+    """The numbers of the questions the form left blank (a checked answer is not in it)."""
+    return [
+        number
+        for number, question in enumerate(quiz_version.questions, 1)
+        if question.id in posted and posted[question.id][0] is None
+    ]
+
+
 def _is_checked(row: dict | None) -> bool:
     return row is not None and row.get("checked_at") is not None
 
@@ -244,7 +269,7 @@ def _check(quiz_version: Any, attempt_id: int, posted: dict, saved: dict, questi
 def _fix_and_resend(attempt: dict, access: QuizAccess, action: str, errors: list[str]):
     """The page again, with what needs fixing; the valid answers are saved already."""
     which = "the question" if len(errors) == 1 else "the questions"
-    if action == "submit":
+    if action in (SUBMIT, SUBMIT_UNANSWERED):
         next_step = (
             f"Nothing was submitted yet. Your other answers are saved: fix {which} "
             "named above, then press “Submit answers” again."

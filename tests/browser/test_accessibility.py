@@ -73,6 +73,16 @@ def quiz_page(slug: str) -> Callable[[Page, LiveServer], None]:
     return setup
 
 
+def quiz_asking_about_blanks(page: Page, server: LiveServer) -> None:
+    """The quiz after "Submit answers" with most questions left blank: it asks first."""
+    join(page, server.url, server.join_code)
+    page.goto(f"{server.url}/quizzes/{QUIZZES[0]}")
+    first = quiz_questions(server.app, QUIZZES[0])[0]
+    answer_with_mouse(page, first, answer_for(first))
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.locator(".confirm-submit")).to_contain_text("Not submitted yet")
+
+
 def results(page: Page, server: LiveServer) -> None:
     """The results of the quiz with every type, every question answered: right, wrong,
     partly right, and a written answer awaiting grading."""
@@ -96,6 +106,7 @@ PAGES: dict[str, Callable[[Page, LiveServer], None]] = {
     "welcome": welcome,
     "lesson": lesson,
     **{f"quiz-{slug}": quiz_page(slug) for slug in QUIZZES},
+    "quiz-asking-about-blanks": quiz_asking_about_blanks,
     "results": results,
     "dashboard": dashboard,
 }

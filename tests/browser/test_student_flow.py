@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from steps import (
     LESSON,
     QUIZ,
+    SUBMIT_UNANSWERED,
     Question,
     answer_by_clicking,
     answer_for,
@@ -35,6 +36,7 @@ from steps import (
     review_region,
     save_status,
     stored_answers,
+    submit_as_it_is,
     written_answer,
 )
 
@@ -238,7 +240,9 @@ def test_double_clicked_submit_makes_one_attempt(page: Page, live_server: LiveSe
     questions = quiz_questions(live_server.app)
     for q in questions[:3]:
         answer_by_clicking(page, q)
-    page.get_by_role("button", name="Submit answers").dblclick()
+    # Asked about the questions left blank, the student submits with a double click.
+    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_role("button", name=SUBMIT_UNANSWERED).dblclick()
     expect(page).to_have_url(RESULTS_URL)
     expect(page.locator(".score-card .meta")).to_contain_text("Attempt 1,")
     page.wait_for_load_state("networkidle")
@@ -369,7 +373,7 @@ def test_without_javascript_an_order_to_fix_costs_none_of_the_other_answers(
         assert submitted == 0
 
         answer_with_mouse(page, order, key(order))
-        page.get_by_role("button", name="Submit answers").click()
+        submit_as_it_is(page)
         expect(page).to_have_url(RESULTS_URL)
         assert stored_answers(live_server.app, "Barbara")[order.id]["answer"] == key(order)
 
@@ -459,3 +463,32 @@ def test_without_javascript_saving_says_saved_where_the_page_opens(
         saved = page.get_by_role("status").filter(has_text="Saved:")
         expect(saved).to_have_text(f"Saved: 1 of {len(questions)} questions answered.")
         expect(saved).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
+def test_a_submit_with_questions_left_blank_asks_first(
+    browser: Browser, live_server: LiveServer, scripts: bool
+):
+    """A quiz is submitted once: a question skipped by mistake must not cost the attempt."""
+    with student_on_quiz(browser, live_server, f"Hana {scripts}", scripts=scripts) as page:
+        questions = quiz_questions(live_server.app)
+        first, second = questions[0], questions[1]
+        answer_with_mouse(page, first, key(first))
+        page.get_by_role("button", name="Submit answers").click()
+        asked = page.locator(".confirm-submit")
+        expect(asked).to_be_in_viewport()
+        expect(asked).to_contain_text("Not submitted yet:")
+        blank = len(questions) - 1
+        confirm = page.get_by_role("button", name=f"Submit with {blank} unanswered")
+        expect(confirm).to_be_visible()
+        # The notice links to each blank question.
+        asked.get_by_role("link", name="2", exact=True).click()
+        expect(page.locator("#number-2")).to_be_in_viewport()
+        if scripts:  # answering one more makes the count stale: the page asks again
+            answer_with_mouse(page, second, key(second))
+            expect(asked).to_be_hidden()
+            page.get_by_role("button", name="Submit answers").click()
+            confirm = page.get_by_role("button", name=f"Submit with {blank - 1} unanswered")
+        confirm.click()
+        expect(page).to_have_url(RESULTS_URL)
+        expect(page.locator(".score")).to_contain_text("out of")

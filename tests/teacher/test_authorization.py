@@ -225,7 +225,7 @@ def test_a_student_sees_their_own_results(two_teachers):
     ).group(1)
     mallory.post(
         f"/quizzes/sample-quiz/attempts/{attempt_id}",
-        data={"q-who-says": "nobody", "action": "submit"},
+        data={"q-who-says": "nobody", "action": "submit-unanswered"},
     )
     own = mallory.get(f"/quizzes/sample-quiz/attempts/{attempt_id}/results")
     assert own.status_code == 200

@@ -8,6 +8,7 @@
   var tokenInput = form.querySelector("input[name=csrf_token]");
   var progress = document.getElementById("progress");
   var total = form.querySelectorAll("fieldset.question").length;
+  var asked = form.querySelector(".confirm-submit");  // after a submit with blanks
 
   function answered(fieldset) {
     // A checked answer shows its feedback in place of its inputs.
@@ -120,6 +121,9 @@
     var fieldset = event.target.closest("fieldset.question");
     if (!fieldset) { return; }
     updateProgress();
+    // The questions it named as blank may have answers now: "Submit answers" asks
+    // again, with the count as it is.
+    if (asked) { asked.hidden = true; }
     // A form without an autosave address is saved by its buttons alone.
     if (!url) { return; }
     var id = fieldset.getAttribute("data-question");
@@ -164,7 +168,7 @@
   var submitted = false;
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (button && button.value === "submit") {
+    if (button && (button.value === "submit" || button.value === "submit-unanswered")) {
       if (submitted) { event.preventDefault(); return; }
       submitted = true;
       // Disable after the browser has read the button's value into the request.
