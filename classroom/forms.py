@@ -84,7 +84,7 @@ class JoinForm(FlaskForm):
         "Your name",
         validators=[
             DataRequired("Type the name your teacher will see."),
-            Length(max=60, message="Keep your name under 60 characters."),
+            Length(max=60, message="Keep your name to 60 characters or fewer."),
             VisibleName("Your name"),
         ],
         filters=[tidy_name],
@@ -163,7 +163,7 @@ class ClassForm(FlaskForm):
         "Class name",
         validators=[
             DataRequired("Give the class a name."),
-            Length(max=80, message="Keep the name under 80 characters."),
+            Length(max=80, message="Keep the name to 80 characters or fewer."),
             VisibleName("The class name"),
         ],
         filters=[tidy_name],

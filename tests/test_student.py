@@ -88,7 +88,7 @@ def test_a_wrong_class_code_is_refused_and_nobody_is_added(app, student, join_co
     [
         ("", "Type the name your teacher will see."),
         ("   ", "Type the name your teacher will see."),
-        ("A" * 61, "Keep your name under 60 characters."),
+        ("A" * 61, "Keep your name to 60 characters or fewer."),
         ("\u200b\u200b\u200b", "Your name has an invisible or control character (U+200B)"),
         ("Ali\u202ecod.exe", "Your name has an invisible or control character (U+202E)"),
         ("a\x00b", "Your name has an invisible or control character (U+0000)"),

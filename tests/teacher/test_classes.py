@@ -53,7 +53,7 @@ def test_a_teacher_creates_a_class_and_is_sent_to_choose_its_quizzes(school):
     ("name", "message"),
     [
         ("", "Give the class a name."),
-        ("x" * 81, "Keep the name under 80 characters."),
+        ("x" * 81, "Keep the name to 80 characters or fewer."),
         ("7B\u202e", "The class name has an invisible or control character (U+202E)"),
     ],
 )
