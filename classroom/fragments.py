@@ -74,7 +74,14 @@ def reviewed_question(outcome: Outcome, number: int, show_key: bool) -> Markup:
     question = outcome.question
     if question.type == "text":
         return Markup(render_template("student/_review.html", **context))
-    how = (outcome.answer, outcome.score, outcome.answered, outcome.rubric_level, outcome.comment)
+    how = (
+        outcome.answer,
+        outcome.score,
+        outcome.answered,
+        outcome.rubric_level,
+        outcome.comment,
+        outcome.confidence,
+    )
     variant = (number, show_key, json.dumps(how, sort_keys=True))
     return _reviews.render("student/_review.html", question, variant, **context)
 

@@ -41,6 +41,7 @@ class Outcome:
     answered: bool
     rubric_level: int | None = None  # a written answer's grade, and the teacher's comment
     comment: str | None = None
+    confidence: int | None = None  # how sure the student said they were (1 to 3)
 
     @property
     def correct(self) -> bool:
@@ -78,6 +79,7 @@ def outcomes(quiz: Quiz, responses: dict[str, dict[str, Any]], live: bool = Fals
                 row is not None,
                 row.get("rubric_level") if row else None,
                 row.get("comment") if row else None,
+                row.get("confidence") if row else None,
             )
         )
     return found

@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from classroom import charts, stats
+from classroom.answers import CONFIDENCE_LEVELS
 from classroom.content.model import FEEDBACK_MODES, SKILLS
 from classroom.errors import error_page
 from classroom.numbers import SQLITE_MAX
@@ -67,6 +68,7 @@ def init_app(app: Flask) -> None:
         question_template=question_template,
         SKILLS=SKILLS,
         FEEDBACK_MODES=FEEDBACK_MODES,
+        CONFIDENCE_LEVELS=CONFIDENCE_LEVELS,
         points=format_points,
         percent=format_percent,
         level_percent=format_level,

@@ -225,3 +225,36 @@ def test_kept_feedback_is_bounded_by_its_size_the_oldest_going_first(tmp_path, m
     ada, results = _submitted(app, code, "Ada", {"who-says": "nobody"})
     page = ada.get(results).get_data(as_text=True)
     assert '<span class="result right">' in page  # rendered again once it had gone
+
+
+def test_the_results_say_how_sure_each_student_was_and_keep_it_apart(tmp_path):
+    """How sure a student said they were is theirs: kept feedback never shows another's."""
+    app, code, content = _app(tmp_path)
+    quiz = content / "quizzes" / "sample-quiz.toml"
+    quiz.write_text(
+        quiz.read_text().replace(
+            'sentences = ["It is believed"]', 'sentences = ["It is believed"]\nconfidence = true', 1
+        )
+    )
+    shown = {}
+    for name, answer, sure in (("Ada", "minister", 3), ("Bea", "minister", 1), ("Cy", "nobody", 1)):
+        student = StudentActions(app.test_client())
+        student.join(code, name)
+        sent = student.client.post(
+            f"/quizzes/sample-quiz/attempts/{student.open_quiz()}",
+            data={
+                "q-who-says": answer,
+                "c-who-says": sure,
+                "q-strong-evidence": "report",
+                "action": "submit",
+            },
+        )
+        page = student.client.get(sent.headers["Location"]).get_data(as_text=True)
+        review = _review_list(page)
+        shown[name] = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", review)))
+    assert "How sure you were: Very sure. Very sure, and no points:" in shown["Ada"]
+    assert "How sure you were: Guessing." in shown["Bea"]
+    assert "Very sure" not in shown["Bea"]  # the same answer as Ada's, her own confidence
+    assert "How sure you were: Guessing. A guess that was right:" in shown["Cy"]
+    # The question without "How sure are you?" says nothing of it.
+    assert shown["Cy"].count("How sure you were") == 1
