@@ -370,6 +370,17 @@ def test_submitting_with_a_question_left_blank_asks_first_and_keeps_the_answers(
     assert count(app, "SELECT count(*) FROM attempts WHERE submitted_at IS NOT NULL") == 1
 
 
+def test_submitting_with_nothing_answered_does_not_speak_of_saved_answers(app, joined):
+    attempt_id = joined.open_quiz()
+    joined.send(attempt_id, {}, action="submit")
+
+    page = text(joined.client.get(QUIZ))
+    notice = re.sub(r"\s+", " ", re.search(r'<div class="confirm-submit".*?</div>', page, re.S)[0])
+    assert "have no answer. Answer them, or submit as it is" in notice
+    assert "saved" not in notice
+    assert "Submit with 2 unanswered" in notice
+
+
 def test_submitting_every_answer_is_not_asked_about(app, joined):
     attempt_id = joined.open_quiz()
     sent = joined.send(
