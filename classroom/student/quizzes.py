@@ -74,7 +74,7 @@ def quiz(slug: str):
     saved_note = session.pop("saved_note", None)  # set by "Save answers"
     saved_note = saved_note[1] if saved_note and saved_note[0] == attempt["id"] else None
     blank = session.pop("unanswered", None)  # set by a submit with questions left blank
-    blank = blank[1] if blank and blank[0] == attempt["id"] else []
+    blank = blank[1:] if blank and blank[0] == attempt["id"] else ([], 0)
     return _render_quiz(
         attempt,
         attempt_store.answers(db, attempt["id"]),
@@ -115,7 +115,7 @@ def _render_quiz(
     errors: list[str] = (),
     note: tuple[str, str] | None = None,
     saved_note: str | None = None,
-    unanswered: list[int] = (),
+    unanswered: tuple[list[int], int] = ([], 0),
 ):
     """The quiz form; `note` is (question id, what to say under that question), and
     `saved_note` what a save says beside the buttons, where the page opens again."""
@@ -164,7 +164,8 @@ def _render_quiz(
         confidence_levels=CONFIDENCE_LEVELS,
         note=note,
         saved_note=saved_note,
-        unanswered=unanswered,
+        unanswered=unanswered[0],
+        unanswered_count=unanswered[1],
         submit_unanswered=SUBMIT_UNANSWERED,
         question_errors={e.question_id: e for e in errors if hasattr(e, "question_id")},
     ), status
@@ -209,8 +210,11 @@ def save_or_submit(slug: str, attempt_id: int):
         # A quiz is submitted once, so a question left blank by mistake would cost the
         # attempt: the answers are saved, and the student is asked first.
         attempt_store.save_answers(db, attempt_id, student_id, posted, keep_checked=one_by_one)
-        session["unanswered"] = [attempt_id, blank]
-        return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
+        # The first few are named, and the rest counted: the session is a cookie.
+        session["unanswered"] = [attempt_id, blank[:NAMED_BLANKS], len(blank)]
+        # No #submit here: a browser skips autofocus on a page opened at an anchor, and the
+        # notice, focused, is scrolled into view and read out.
+        return redirect(url_for("student.quiz", slug=slug))
     if submitting and not errors:
         attempt_store.submit(
             db,
@@ -238,6 +242,9 @@ def save_or_submit(slug: str, attempt_id: int):
     saved_note = f"Saved: {answered} of {len(quiz_version.questions)} questions answered."
     session["saved_note"] = [attempt_id, saved_note]
     return redirect(url_for("student.quiz", slug=slug, _anchor="submit"))
+
+
+NAMED_BLANKS = 20  # questions left blank that the notice links to; the rest it counts
 
 
 def unanswered(quiz_version: Any, posted: dict) -> list[int]:

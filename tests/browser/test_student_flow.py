@@ -477,12 +477,13 @@ def test_a_submit_with_questions_left_blank_asks_first(
         page.get_by_role("button", name="Submit answers").click()
         asked = page.locator(".confirm-submit")
         expect(asked).to_be_in_viewport()
+        expect(asked).to_be_focused()  # read out where the page opens
         expect(asked).to_contain_text("Not submitted yet:")
         blank = len(questions) - 1
         confirm = page.get_by_role("button", name=f"Submit with {blank} unanswered")
         expect(confirm).to_be_visible()
         # The notice links to each blank question.
-        asked.get_by_role("link", name="2", exact=True).click()
+        asked.get_by_role("link", name="Question 2", exact=True).click()
         expect(page.locator("#number-2")).to_be_in_viewport()
         if scripts:  # answering one more makes the count stale: the page asks again
             answer_with_mouse(page, second, key(second))
