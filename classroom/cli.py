@@ -7,12 +7,16 @@ import re
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from classroom.content import load_catalogue
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _create_app() -> Flask:
@@ -107,9 +111,18 @@ def init_db() -> None:
 
 @click.command("create-class")
 @click.argument("name")
+@click.option(
+    "--teacher",
+    "username",
+    help="The teacher whose class it is (needed once there are several teachers).",
+)
 @with_appcontext
-def create_class(name: str) -> None:
-    """Create a class; its join code is the last line printed."""
+def create_class(name: str, username: str | None) -> None:
+    """Create a class; its join code is the last line printed.
+
+    The class is the teacher's named with --teacher, or the only teacher's; made before
+    any teacher exists, it becomes the first teacher's.
+    """
     from classroom.db import get_db
     from classroom.store import classes
 
@@ -119,10 +132,42 @@ def create_class(name: str) -> None:
     _database(create=False)
     from classroom.library import catalogue
 
+    db = get_db()
+    owner = _class_owner(db, username)
     # A class made from the command line gets every bundled quiz; a teacher can change that.
-    created = classes.create_class(get_db(), name, quiz_slugs=list(catalogue().quizzes))
-    click.echo(f"Created class “{created['name']}”. Students join with this code:")
+    created = classes.create_class(
+        db,
+        name,
+        teacher_id=owner["id"] if owner else None,
+        quiz_slugs=list(catalogue().quizzes),
+    )
+    if owner:
+        click.echo(f"Created class “{created['name']}” for {owner['username']}.")
+    else:
+        click.echo(f"Created class “{created['name']}”; the first teacher's account adopts it.")
+    click.echo("Students join with this code:")
     click.echo(created["join_code"])
+
+
+def _class_owner(db: Database, username: str | None) -> dict | None:
+    """The teacher a class made from the command line belongs to; None before any exists."""
+    from classroom.store import teachers
+
+    if username is not None:
+        found = teachers.teacher_by_username(db, username.strip())
+        if found is None:
+            raise click.BadParameter(f"no teacher “{username}”", param_hint="--teacher")
+        return found
+    names = teachers.usernames(db)
+    if not names:
+        return None
+    if len(names) > 1:
+        raise click.UsageError(
+            "name the teacher whose class it is: --teacher USERNAME (one of: "
+            + ", ".join(names)
+            + ")"
+        )
+    return teachers.teacher_by_username(db, names[0])
 
 
 @click.command("create-teacher")

@@ -409,3 +409,49 @@ def test_codes_never_use_characters_that_read_alike():
 def test_a_code_read_aloud_is_accepted_however_it_is_typed():
     assert codes.normalise(" abcd-efgh jkmn ") == "ABCDEFGHJKMN"
     assert codes.hash_code("abcd-efgh-jkmn") == codes.hash_code("ABCDEFGHJKMN")
+
+
+def _class_teacher(app, code: str) -> str | None:
+    with app.app_context():
+        db = get_db()
+        found = class_store.class_by_code(db, code)
+        owner = teachers.get_teacher(db, found["teacher_id"]) if found["teacher_id"] else None
+    return owner["username"] if owner else None
+
+
+def test_create_class_after_setup_gives_the_class_to_the_only_teacher(app, cli):
+    with app.app_context():
+        teachers.create_teacher(get_db(), "ms-rivera", "paper lanterns")
+
+    result = cli("create-class", "Class 7B")
+
+    assert result.exit_code == 0, result.output
+    assert "for ms-rivera" in result.output
+    assert _class_teacher(app, result.output.strip().splitlines()[-1]) == "ms-rivera"
+
+
+def test_create_class_among_several_teachers_is_given_to_the_one_named(app, cli):
+    with app.app_context():
+        for username in ("ms-rivera", "mr-okafor"):
+            teachers.create_teacher(get_db(), username, "paper lanterns")
+
+    unnamed = cli("create-class", "Class 7B")
+    unknown = cli("create-class", "Class 7B", "--teacher", "mr-nobody")
+    named = cli("create-class", "Class 7B", "--teacher", "mr-okafor")
+
+    assert unnamed.exit_code == 2
+    assert "--teacher USERNAME (one of: mr-okafor, ms-rivera)" in unnamed.output
+    assert unknown.exit_code == 2
+    assert "no teacher “mr-nobody”" in unknown.output
+    assert named.exit_code == 0, named.output
+    assert _class_teacher(app, named.output.strip().splitlines()[-1]) == "mr-okafor"
+    with app.app_context():
+        assert class_store.count_classes(get_db()) == 1
+
+
+def test_create_class_before_any_teacher_waits_for_the_first(app, cli):
+    result = cli("create-class", "Class 7B")
+
+    assert result.exit_code == 0, result.output
+    assert "the first teacher's account adopts it" in result.output
+    assert _class_teacher(app, result.output.strip().splitlines()[-1]) is None

@@ -35,6 +35,11 @@ def count_teachers(db: Database) -> int:
     return scalar(db, "SELECT count(*) FROM teachers")
 
 
+def usernames(db: Database) -> list[str]:
+    """Every teacher's username, in alphabetical order."""
+    return [row["username"] for row in many(db, "SELECT username FROM teachers ORDER BY username")]
+
+
 def get_teacher(db: Database, teacher_id: int) -> dict[str, Any] | None:
     return one(
         db,
