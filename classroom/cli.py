@@ -37,6 +37,21 @@ def main() -> None:
     """Run and manage a classroom server."""
 
 
+# Flask's own `run` would serve a database never created or migrated, failing on the
+# first join: `serve` is the one way to serve (`serve --debug` for Flask's own server).
+main.commands.pop("run", None)
+
+
+@main.command("run", hidden=True, context_settings={"ignore_unknown_options": True})
+@click.argument("ignored", nargs=-1, type=click.UNPROCESSED)
+def run(ignored: tuple[str, ...]) -> None:
+    """Say that a classroom is served with `classroom serve`."""
+    raise click.UsageError(
+        "a classroom is served with `classroom serve` (add --debug for Flask's development "
+        "server with reloading), which creates and migrates the database first"
+    )
+
+
 def init_app(app: Flask) -> None:
     for command in (backup, check, create_class, create_teacher, serve, init_db):
         app.cli.add_command(command)

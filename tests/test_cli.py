@@ -455,3 +455,16 @@ def test_create_class_before_any_teacher_waits_for_the_first(app, cli):
     assert result.exit_code == 0, result.output
     assert "the first teacher's account adopts it" in result.output
     assert _class_teacher(app, result.output.strip().splitlines()[-1]) is None
+
+
+def test_flasks_run_is_not_offered_and_points_to_serve(tmp_path: Path, classroom):
+    database = tmp_path / "classroom.sqlite"
+
+    listed = classroom(database, "--help")
+    ran = classroom(database, "run", "--no-such-option")
+
+    assert listed.exit_code == 0, listed.output
+    assert not re.search(r"^\s+run\s", listed.output, re.MULTILINE)
+    assert ran.exit_code == 2
+    assert "served with `classroom serve`" in ran.output
+    assert list(tmp_path.iterdir()) == []
