@@ -129,6 +129,7 @@ def init_db() -> None:
 @click.option(
     "--teacher",
     "username",
+    metavar="USERNAME",
     help="The teacher whose class it is (needed once there are several teachers).",
 )
 @with_appcontext
