@@ -42,6 +42,16 @@ def read_quiz(quiz: Quiz, form: MultiDict) -> tuple[dict[str, tuple[Any, int | N
     return posted, errors
 
 
+def unanswered(quiz: Quiz, posted: dict[str, tuple[Any, int | None]]) -> list[int]:
+    """The numbers of the questions read_quiz found blank (a checked answer, left out of
+    the form, is not among them)."""
+    return [
+        number
+        for number, question in enumerate(quiz.questions, 1)
+        if question.id in posted and posted[question.id][0] is None
+    ]
+
+
 class QuestionError(str):
     """A message about one question that knows the question (its id, and its number on
     the page), so that the page can link to the question and say it there too."""

@@ -37,7 +37,7 @@ from werkzeug.utils import redirect
 
 from classroom import grading
 from classroom.access import QuizAccess, access_from
-from classroom.answers import SUBMIT, SUBMIT_UNANSWERED, read_question, read_quiz
+from classroom.answers import SUBMIT, SUBMIT_UNANSWERED, read_question, read_quiz, unanswered
 from classroom.content import Quiz
 from classroom.questions import InvalidAnswer
 from classroom.sessions import RememberingSessionInterface, csrf_matches
@@ -132,7 +132,7 @@ class FastPath:
         posted, errors = read_quiz(quiz, form)
         if errors:
             return None
-        if action == SUBMIT and any(answer is None for answer, _ in posted.values()):
+        if action == SUBMIT and unanswered(quiz, posted):
             return None  # the view asks first, and saves the answers meanwhile
         attempt_store.submit(
             self._db(),

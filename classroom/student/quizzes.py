@@ -27,6 +27,7 @@ from classroom.answers import (
     number_of,
     read_question,
     read_quiz,
+    unanswered,
 )
 from classroom.db import get_db
 from classroom.errors import error_page
@@ -245,15 +246,6 @@ def save_or_submit(slug: str, attempt_id: int):
 
 
 NAMED_BLANKS = 20  # questions left blank that the notice links to; the rest it counts
-
-
-def unanswered(quiz_version: Any, posted: dict) -> list[int]:
-    """The numbers of the questions the form left blank (a checked answer is not in it)."""
-    return [
-        number
-        for number, question in enumerate(quiz_version.questions, 1)
-        if question.id in posted and posted[question.id][0] is None
-    ]
 
 
 def _is_checked(row: dict | None) -> bool:
