@@ -19,7 +19,6 @@ from flask_wtf.csrf import generate_csrf
 from classroom import csrf, grading
 from classroom.access import QuizAccess, access_from, quiz_access
 from classroom.answers import (
-    CONFIDENCE_LEVELS,
     SUBMIT,
     SUBMIT_UNANSWERED,
     as_form_values,
@@ -82,7 +81,7 @@ def quiz(slug: str):
         access,
         note=note,
         saved_note=saved_note,
-        unanswered=blank,
+        blank=blank,
     )
 
 
@@ -116,10 +115,11 @@ def _render_quiz(
     errors: list[str] = (),
     note: tuple[str, str] | None = None,
     saved_note: str | None = None,
-    unanswered: tuple[list[int], int] = ([], 0),
+    blank: tuple[list[int], int] = ([], 0),
 ):
     """The quiz form; `note` is (question id, what to say under that question), and
-    `saved_note` what a save says beside the buttons, where the page opens again."""
+    `saved_note` what a save says beside the buttons, where the page opens again; `blank`
+    the numbers of the blank questions a submit asks about (the first few), and how many."""
     quiz_version = quiz_at_version(get_db(), attempt["quiz_slug"], attempt["quiz_version"])
     lesson = catalogue().lessons.get(quiz_version.lesson)
     reread = once_per_version("student/_reading.html", lesson, lesson=lesson) if lesson else ""
@@ -142,7 +142,6 @@ def _render_quiz(
             mine=None,
             checked={},
             access=access,
-            confidence_levels=CONFIDENCE_LEVELS,
         )
         for number, q in enumerate(quiz_version.questions, 1)
         if q.id not in saved
@@ -162,11 +161,10 @@ def _render_quiz(
         checked=checked,
         reread=reread,
         blank_questions=blank_questions,
-        confidence_levels=CONFIDENCE_LEVELS,
         note=note,
         saved_note=saved_note,
-        unanswered=unanswered[0],
-        unanswered_count=unanswered[1],
+        unanswered=blank[0],
+        unanswered_count=blank[1],
         submit_unanswered=SUBMIT_UNANSWERED,
         question_errors={e.question_id: e for e in errors if hasattr(e, "question_id")},
     ), status
