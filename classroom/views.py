@@ -136,8 +136,8 @@ def format_percent(value: float | None) -> str:
 
 def format_level(value: float | None) -> str:
     """A mastery as a whole percent, rounded down: 0.796 -> "79%", never the "80%" of the
-    band above it (float noise just under a whole percent still counts as it)."""
-    return "–" if value is None else f"{math.floor(value * 100 + 1e-9)}%"
+    band above it."""
+    return "–" if value is None else f"{_hundredths_down(value)}%"
 
 
 def format_decimal(value: float | None, places: int = 2) -> str:
@@ -147,10 +147,16 @@ def format_decimal(value: float | None, places: int = 2) -> str:
 def format_banded(value: float | None) -> str:
     """A statistic shown beside its band, to two places rounded down: 0.297 -> "0.29"
     beside "revise", never the "0.30" of "good" above it (every band starts at a whole
-    hundredth; float noise just under one still counts as it)."""
+    hundredth)."""
     if value is None or not math.isfinite(value):
         return "–"
-    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+    return f"{_hundredths_down(value) / 100:.2f}"
+
+
+def _hundredths_down(value: float) -> int:
+    """Whole hundredths, rounded down, so that a figure never reaches the band above it;
+    float noise just under a whole hundredth still counts as it."""
+    return math.floor(value * 100 + 1e-9)
 
 
 def format_points(value: float | None) -> str:
