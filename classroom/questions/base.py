@@ -47,10 +47,15 @@ class Question:
         return (self.field_name,)
 
     @property
+    def most_answer_values(self) -> int:
+        """The most values its answer can send in a form: one per field here; a question
+        of boxes to tick sends one per box ticked."""
+        return len(self.form_fields)
+
+    @property
     def most_form_values(self) -> int:
-        """The most values its answer and confidence can send in a form (one per field
-        here; a question of boxes to tick sends one per box ticked)."""
-        return len(self.form_fields) + (1 if self.confidence else 0)
+        """The most values its answer and its confidence can send in a form."""
+        return self.most_answer_values + (1 if self.confidence else 0)
 
 
 class QuestionType(Protocol):

@@ -45,10 +45,9 @@ class ChoiceQuestion(Question):
         return frozenset(c.id for c in self.choices if c.correct)
 
     @property
-    def most_form_values(self) -> int:
+    def most_answer_values(self) -> int:
         # A multiple-select question sends every box ticked.
-        ticks = len(self.choices) if self.type == "multiple" else 1
-        return ticks + (1 if self.confidence else 0)
+        return len(self.choices) if self.type == "multiple" else 1
 
 
 def parse_choices(raw: Mapping[str, Any], ctx: ParseContext) -> tuple[Choice, ...]:

@@ -55,9 +55,9 @@ class EvidenceQuestion(Question):
         return sorted(grouped.items())
 
     @property
-    def most_form_values(self) -> int:
+    def most_answer_values(self) -> int:
         # Every sentence of the article is a box to tick.
-        return len(self.article) + (1 if self.confidence else 0)
+        return len(self.article)
 
     def sentence(self, sentence_id: str) -> ArticleSentence | None:
         return next((s for s in self.article if s.id == sentence_id), None)
